@@ -1,0 +1,36 @@
+/**
+ * The advgym command line: a thin yargs layer over the library. Every command lives in its own
+ * file under src/commands/. Errors a user can fix print one line and exit 2; --verbose adds the stack.
+ */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { UserError } from './errors.ts';
+import { listCommand } from './commands/list.ts';
+
+const argv = hideBin(process.argv);
+const verbose = argv.includes('--verbose');
+
+function reportAndExit(error: unknown): never {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`advgym: ${message.split('\n')[0]}\n`);
+  if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  process.exit(error instanceof UserError ? error.exitCode : 1);
+}
+
+try {
+  await yargs(argv)
+    .scriptName('advgym')
+    .usage('$0 <command> [options]\n\nA testbed for adversarial attacks on deep RL agents.')
+    .option('verbose', { type: 'boolean', default: false, describe: 'print stack traces on errors' })
+    .command(listCommand)
+    // further commands register here: one import and one .command() line each
+    .demandCommand(1, 'name a command; see --help')
+    .strict()
+    .fail((message, error) => {
+      throw error ?? new UserError(message);
+    })
+    .help()
+    .parseAsync();
+} catch (error) {
+  reportAndExit(error);
+}
