@@ -1,0 +1,32 @@
+/**
+ * What a game file provides: pure rules over a plain state object, plus drawing. The generic
+ * adapter (envs/gameEnv.ts) turns a Game into a Gym Env; games never see wrappers or tensors.
+ */
+import type { Rng } from '../src/rng.ts';
+import type { RgbFrame } from '../src/gym/env.ts';
+
+export interface GameStepResult<State> {
+  readonly state: State;
+  readonly reward: number;
+  /** The game is over by its rules (match won/lost, no lives left). */
+  readonly terminated: boolean;
+}
+
+export interface Game<State, Params> {
+  readonly id: string;
+  readonly description: string;
+  /** Index = action id; e.g. ['NOOP', 'UP', 'DOWN']. */
+  readonly actionNames: readonly string[];
+  readonly defaultParams: Params;
+  /** Checks user-given params (already merged over defaults); throws UserError naming the field. */
+  validateParams(params: Params): void;
+  initialState(params: Params, rng: Rng): State;
+  /** One emulator frame. Pure in (state, action, params) except for draws from rng. */
+  step(state: State, action: number, params: Params, rng: Rng): GameStepResult<State>;
+  /** Draws the grayscale observation (0..255) of `width` x `height` pixels into `out`, row-major. */
+  observe(state: State, params: Params, out: Uint8Array, width: number, height: number): void;
+  /** A colour picture for GIFs and people (Atari-like 160x210). */
+  render(state: State, params: Params): RgbFrame;
+  /** Extra facts for the step's info object (score, lives, oxygen, ...). */
+  info(state: State): Record<string, unknown>;
+}
