@@ -108,7 +108,7 @@ export function renderLinePlot(spec: LinePlotSpec): Buffer {
     },
   };
   // Chart.js accepts any object implementing the 2D context API; Skia's context does.
-  const chart = new Chart(context as unknown as CanvasRenderingContext2D, config);
+  const chart = new Chart(context as unknown as ConstructorParameters<typeof Chart>[0], config);
   const png = canvas.toBuffer('image/png');
   chart.destroy();
   return png;
