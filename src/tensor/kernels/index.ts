@@ -1,17 +1,40 @@
 /**
- * The kernels advgym adds to tfjs backends. Registering is idempotent; a kernel the backend
- * already has (a future tfjs release may ship Conv2DBackpropFilter for wasm) is left alone.
+ * The kernels advgym adds to, or replaces in, the wasm backend (see each file for why):
+ * - Conv2DBackpropFilter: missing from tfjs-backend-wasm 4.22, so conv nets could not train.
+ * - Conv2DBackpropInput: shipped, but a direct loop; ours is XNNPACK matMul + col2im.
+ * - BatchMatMul: shipped; ours transposes explicitly so transposed products take XNNPACK's fast path.
+ * Registration is idempotent and must happen before or after the wasm backend initialises alike.
+ * A kernel added where tfjs ships none is skipped if a future tfjs release ships one.
  */
-import { getKernel, registerKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { conv2DBackpropFilterWasmConfig } from './conv2dBackpropFilter.ts';
+import { conv2DBackpropInputWasmConfig } from './conv2dBackpropInput.ts';
+import { batchMatMulWasmConfig } from './batchMatMul.ts';
 
-const WASM_KERNELS: readonly KernelConfig[] = [conv2DBackpropFilterWasmConfig];
+interface Entry {
+  make: () => KernelConfig;
+  /** true: replace the shipped kernel; false: only fill a gap. */
+  replaces: boolean;
+}
+
+const WASM_KERNELS: readonly Entry[] = [
+  { make: () => conv2DBackpropFilterWasmConfig, replaces: false },
+  { make: () => conv2DBackpropInputWasmConfig, replaces: true },
+  { make: batchMatMulWasmConfig, replaces: true },
+];
 const registered = new Set<string>();
+let done = false;
 
 export function registerWasmKernels(): void {
-  for (const config of WASM_KERNELS) {
-    if (registered.has(config.kernelName)) continue;
-    if (getKernel(config.kernelName, config.backendName) !== undefined) continue;
+  if (done) return;
+  done = true;
+  for (const entry of WASM_KERNELS) {
+    const config = entry.make();
+    const existing = getKernel(config.kernelName, config.backendName) as KernelConfig | undefined;
+    if (existing !== undefined) {
+      if (!entry.replaces) continue;
+      unregisterKernel(config.kernelName, config.backendName);
+    }
     registerKernel(config);
     registered.add(config.kernelName);
   }

@@ -10,6 +10,7 @@ import { initBackend } from '../../../../src/tensor/backend.ts';
 import { convGeometry, im2colTransposed } from '../../../../src/tensor/kernels/conv2dBackpropFilter.ts';
 import { Rng } from '../../../../src/rng.ts';
 import { assertNoLeak } from '../../../helpers/leakCheck.ts';
+import { randomArray } from './compare.ts';
 
 interface Case {
   batch: number; height: number; width: number; inChannels: number; outChannels: number;
@@ -32,11 +33,6 @@ function randomCase(rng: Rng): Case {
   };
 }
 
-function randomArray(rng: Rng, size: number): Float32Array {
-  const out = new Float32Array(size);
-  for (let i = 0; i < size; i++) out[i] = rng.uniform(-1, 1);
-  return out;
-}
 
 /** Runs the Conv2DBackpropFilter kernel on the current backend and returns its values. */
 function filterGradient(c: Case, x: Float32Array, dy: Float32Array, dyShape: number[]): Float32Array {
