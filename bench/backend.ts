@@ -1,0 +1,133 @@
+/**
+ * Tensor-backend benchmark: forward (batch 1), FGSM (forward + input gradient + sign step,
+ * batch 1) and one Adam train step (Huber loss, batch 32) for the 2013 DQN net (conv16 8x8/4 ->
+ * conv32 4x4/2 -> dense 256 -> 6) at 42x42x4 and 84x84x4, on every backend that loads, beside
+ * PyTorch CPU (bench/pytorch_reference.py, 2 threads) measured in the same run.
+ *
+ * The cpu backend's train step takes seconds, so it is timed once (no warm-up), and its 84x84
+ * step is skipped when the 42x42 one predicts more than 15 s. Goals (issue): wasm train step
+ * >= 100x faster than cpu; within 1.5x of PyTorch for train step and FGSM, <= 1.0x for forward.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { initBackend, backendInfo, type BackendChoice } from '../src/tensor/backend.ts';
+
+const SIZES = [42, 84] as const;
+const TORCH_PYTHON = '/usr/bin/python3'; // Debian's python3-torch is for the system python, not pyenv's
+const CPU_TRAIN_LIMIT_MS = 15_000;
+
+interface Row { backend: string; size: number; forwardMs: number; fgsmMs: number; trainMs: number | null }
+interface TorchRow { size: number; forward_ms: number; fgsm_ms: number; train_ms: number }
+
+function dqn2013(size: number): tfl.LayersModel {
+  const input = tfl.input({ shape: [size, size, 4] });
+  let y = tfl.layers.conv2d({ filters: 16, kernelSize: 8, strides: 4, activation: 'relu' }).apply(input) as tfl.SymbolicTensor;
+  y = tfl.layers.conv2d({ filters: 32, kernelSize: 4, strides: 2, activation: 'relu' }).apply(y) as tfl.SymbolicTensor;
+  y = tfl.layers.flatten().apply(y) as tfl.SymbolicTensor;
+  y = tfl.layers.dense({ units: 256, activation: 'relu' }).apply(y) as tfl.SymbolicTensor;
+  return tfl.model({ inputs: input, outputs: tfl.layers.dense({ units: 6 }).apply(y) as tfl.SymbolicTensor });
+}
+
+function timeMs(fn: () => void, repeats: number, warmup: number): number {
+  for (let i = 0; i < warmup; i++) fn();
+  const start = performance.now();
+  for (let i = 0; i < repeats; i++) fn();
+  return (performance.now() - start) / repeats;
+}
+
+function benchSize(backend: string, size: number, trainBudgetMs: number): Row {
+  const model = dqn2013(size);
+  const obs = tf.randomUniform([1, size, size, 4], 0, 1, 'float32', 1);
+  const batch = tf.randomUniform([32, size, size, 4], 0, 1, 'float32', 2);
+  const target = tf.randomUniform([32, 6], 0, 1, 'float32', 3);
+  const optimizer = tf.train.adam(1e-4);
+  const slow = backend === 'cpu';
+
+  const forward = (): void => {
+    tf.tidy(() => (model.predict(obs) as tf.Tensor).dataSync());
+  };
+  const fgsm = (): void => {
+    tf.tidy(() => {
+      const logits = model.predict(obs) as tf.Tensor2D;
+      const label = tf.oneHot(tf.argMax(logits, 1), 6);
+      const grad = tf.grad((x: tf.Tensor) => tf.losses.softmaxCrossEntropy(label, model.predict(x) as tf.Tensor))(obs);
+      tf.clipByValue(tf.add(obs, tf.mul(1 / 255, tf.sign(grad))), 0, 1).dataSync();
+    });
+  };
+  const train = (): void => {
+    optimizer.minimize(() => tf.losses.huberLoss(target, model.predict(batch) as tf.Tensor) as tf.Scalar, true)?.dispose();
+  };
+
+  const forwardMs = timeMs(forward, slow ? 5 : 200, slow ? 1 : 20);
+  const fgsmMs = timeMs(fgsm, slow ? 3 : 100, slow ? 1 : 10);
+  let trainMs: number | null = null;
+  if (trainBudgetMs > 0) trainMs = slow ? timeMs(train, 1, 0) : timeMs(train, 10, 3);
+  model.dispose();
+  optimizer.dispose();
+  tf.dispose([obs, batch, target]);
+  return { backend, size, forwardMs, fgsmMs, trainMs };
+}
+
+async function benchBackend(choice: Exclude<BackendChoice, 'auto'>): Promise<Row[]> {
+  try {
+    await initBackend(choice);
+  } catch (error) {
+    console.log(`  ${choice}: not available (${error instanceof Error ? error.message : String(error)})`);
+    return [];
+  }
+  const name = backendInfo().name;
+  const rows: Row[] = [];
+  for (const size of SIZES) {
+    // cpu: predict the 84x84 step from the 42x42 one (~4x the pixels) and skip it past the limit.
+    const previous = rows.at(-1)?.trainMs ?? 0;
+    const budget = name === 'cpu' && previous * (size / 42) ** 2 > CPU_TRAIN_LIMIT_MS ? 0 : 1;
+    rows.push(benchSize(name, size, budget));
+  }
+  return rows;
+}
+
+function pytorchReference(): TorchRow[] | string {
+  const script = new URL('./pytorch_reference.py', import.meta.url).pathname;
+  const hasTorch = (): boolean => spawnSync(TORCH_PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+  if (!existsSync(TORCH_PYTHON)) return `${TORCH_PYTHON} not found`;
+  if (!hasTorch()) {
+    if (process.getuid?.() !== 0) return 'python3-torch not installed (apt-get install -y python3-torch, as root)';
+    console.log('  installing python3-torch (apt-get) for the reference timings ...');
+    spawnSync('apt-get', ['update', '-q'], { stdio: 'ignore' });
+    spawnSync('apt-get', ['install', '-y', '-q', 'python3-torch'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    if (!hasTorch()) return 'python3-torch could not be installed';
+  }
+  const run = spawnSync(TORCH_PYTHON, [script, '--threads', '2'], { encoding: 'utf8' });
+  if (run.status !== 0) return `pytorch_reference.py failed: ${run.stderr.split('\n').filter(Boolean).at(-1) ?? ''}`;
+  return (JSON.parse(run.stdout) as { results: TorchRow[] }).results;
+}
+
+const fmt = (ms: number | null): string => (ms === null ? 'skipped' : ms >= 100 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(2)} ms`);
+const ratio = (a: number | null, b: number | null | undefined): string => (a === null || b === null || b === undefined ? '-' : `${(a / b).toFixed(2)}x`);
+
+export async function runBackendBench(): Promise<void> {
+  console.log('\n## tensor backends: 2013 DQN net, forward/FGSM batch 1, Adam train step batch 32');
+  const rows: Row[] = [];
+  for (const choice of ['node', 'wasm', 'cpu'] as const) rows.push(...(await benchBackend(choice)));
+  const torch = pytorchReference();
+  if (typeof torch === 'string') console.log(`  PyTorch reference skipped: ${torch}`);
+  const torchAt = (size: number): TorchRow | undefined => (typeof torch === 'string' ? undefined : torch.find((t) => t.size === size));
+  const cpuAt = (size: number): Row | undefined => rows.find((r) => r.backend === 'cpu' && r.size === size);
+
+  console.log('| backend | input | forward | FGSM | train step | /PyTorch fwd | /PyTorch FGSM | /PyTorch train | cpu/this train |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const size of SIZES) {
+    const t = torchAt(size);
+    if (t !== undefined) console.log(`| PyTorch CPU (2 threads) | ${size}x${size}x4 | ${fmt(t.forward_ms)} | ${fmt(t.fgsm_ms)} | ${fmt(t.train_ms)} | 1.00x | 1.00x | 1.00x | - |`);
+    for (const r of rows.filter((row) => row.size === size)) {
+      console.log(
+        `| tfjs ${r.backend} | ${size}x${size}x4 | ${fmt(r.forwardMs)} | ${fmt(r.fgsmMs)} | ${fmt(r.trainMs)} | ` +
+          `${ratio(r.forwardMs, t?.forward_ms)} | ${ratio(r.fgsmMs, t?.fgsm_ms)} | ${ratio(r.trainMs, t?.train_ms)} | ` +
+          `${r.backend === 'cpu' ? '-' : ratio(cpuAt(size)?.trainMs ?? null, r.trainMs)} |`,
+      );
+    }
+  }
+  await initBackend('auto');
+}

@@ -1,0 +1,7 @@
+/**
+ * `npm run bench`: every benchmark section in turn (never part of `npm test`). Each section lives
+ * in its own file and exports one run function; add a section with one import and one call.
+ */
+import { runBackendBench } from './backend.ts';
+
+await runBackendBench();
