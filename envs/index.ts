@@ -1,0 +1,133 @@
+/**
+ * The env registry and `makeEnv`, the one way agents, attacks and experiments get an environment.
+ *
+ * makeEnv builds: game (uint8 [size, size, 1] frames) -> StickyActions (only if p > 0)
+ *   -> MaxAndSkip(frameSkip) -> FrameStack(frameStack) -> ScaleObservation (float32 in [0, 1])
+ *   -> TimeLimit (only if maxEpisodeSteps) -> EpisodeStatistics.
+ * The default observation is Float32Array [84 * 84 * 4] in [0, 1], newest frame last.
+ *
+ * To register a game, add one line `register(yourGame),` to `registeredGames` below.
+ */
+import { z } from 'zod';
+import { UserError } from '../src/errors.ts';
+import type { Env } from '../src/gym/env.ts';
+import { EpisodeStatistics } from '../src/gym/wrappers/episodeStatistics.ts';
+import { FrameStack } from '../src/gym/wrappers/frameStack.ts';
+import { MaxAndSkip } from '../src/gym/wrappers/maxAndSkip.ts';
+import { ScaleObservation } from '../src/gym/wrappers/scaleObservation.ts';
+import { StickyActions } from '../src/gym/wrappers/stickyActions.ts';
+import { TimeLimit } from '../src/gym/wrappers/timeLimit.ts';
+import type { Game } from './game.ts';
+import { GameEnv } from './gameEnv.ts';
+import { pong } from './pong.ts';
+
+/** A game with its state and params types erased, so games of different types share one registry. */
+export interface RegisteredGame {
+  readonly id: string;
+  readonly description: string;
+  readonly actionNames: readonly string[];
+  readonly defaultParams: Readonly<Record<string, unknown>>;
+  /** The bare game env (one uint8 frame per emulator frame) with params merged over the defaults. */
+  makeGameEnv(size: number, params: Readonly<Record<string, unknown>>): Env<Uint8Array>;
+}
+
+export function register<State, Params extends object>(game: Game<State, Params>): RegisteredGame {
+  return {
+    id: game.id,
+    description: game.description,
+    actionNames: game.actionNames,
+    defaultParams: game.defaultParams as Readonly<Record<string, unknown>>,
+    makeGameEnv: (size, overrides) => {
+      const params = { ...game.defaultParams, ...checkGameParams(game.id, game.defaultParams, overrides) };
+      game.validateParams(params);
+      return new GameEnv(game, params, size);
+    },
+  };
+}
+
+const registeredGames: readonly RegisteredGame[] = [
+  register(pong),
+];
+
+const registry = new Map(registeredGames.map((game) => [game.id, game]));
+
+export interface EnvListing {
+  readonly id: string;
+  readonly description: string;
+  readonly actions: string[];
+}
+
+export function listEnvs(): EnvListing[] {
+  return registeredGames.map((game) => ({ id: game.id, description: game.description, actions: [...game.actionNames] }));
+}
+
+export function findGame(id: string): RegisteredGame {
+  const game = registry.get(id);
+  if (game === undefined) throw new UserError(`env id: unknown env '${id}'; valid ids: ${[...registry.keys()].join(', ')}`);
+  return game;
+}
+
+const envOptionsSchema = z.strictObject({
+  /** Emulator frames per agent step; the observation is the max of the last two (DQN: 4). */
+  frameSkip: z.int().min(1).max(64).default(4),
+  /** Frames stacked into one observation, newest last (DQN: 4). */
+  frameStack: z.int().min(1).max(64).default(4),
+  /** Observation side in pixels; frames are square (DQN: 84). */
+  size: z.int().min(8).max(512).default(84),
+  /**
+   * Probability of repeating the previous action at each frame (Machado et al. 2018 use 0.25).
+   * Default 0: evaluation is deterministic given the seed, as in Huang et al. 2017, so a change
+   * in return under attack is the attack's doing, not noise from the env.
+   */
+  stickyActionProbability: z.number().min(0).max(1).default(0),
+  /** Agent steps after which an episode is truncated; unset = only the game's rules end it. */
+  maxEpisodeSteps: z.int().min(1).optional(),
+  /** Game parameters over the game's defaults, e.g. { pointsToWin: 5 } for Pong-v0. */
+  game: z.record(z.string(), z.unknown()).default({}),
+});
+
+export type EnvOptions = z.input<typeof envOptionsSchema>;
+export type ResolvedEnvOptions = z.output<typeof envOptionsSchema>;
+
+/** Validates env options and fills in defaults; a bad option is a UserError naming it. */
+export function resolveEnvOptions(options: unknown): ResolvedEnvOptions {
+  const parsed = envOptionsSchema.safeParse(options ?? {});
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const valid = Object.keys(envOptionsSchema.shape).join(', ');
+  if (issue?.code === 'unrecognized_keys') {
+    throw new UserError(`env options: unknown option ${issue.keys.map((k) => `'${k}'`).join(', ')}; valid options: ${valid}`);
+  }
+  const field = issue?.path.join('.') || 'env options';
+  throw new UserError(`env option ${field}: ${issue?.message ?? 'invalid'}`);
+}
+
+/** Builds a registered env with the standard wrapper stack (see the header). */
+export function makeEnv(id: string, options: EnvOptions = {}): Env<Float32Array> {
+  const game = findGame(id);
+  const resolved = resolveEnvOptions(options);
+  let frames: Env<Uint8Array> = game.makeGameEnv(resolved.size, resolved.game);
+  if (resolved.stickyActionProbability > 0) frames = new StickyActions(frames, resolved.stickyActionProbability);
+  frames = new FrameStack(new MaxAndSkip(frames, resolved.frameSkip), resolved.frameStack);
+  let env: Env<Float32Array> = new ScaleObservation(frames);
+  if (resolved.maxEpisodeSteps !== undefined) env = new TimeLimit(env, resolved.maxEpisodeSteps);
+  return new EpisodeStatistics(env);
+}
+
+/** Rejects game params the game does not have, or whose type differs from the default's. */
+function checkGameParams(
+  id: string,
+  defaults: object,
+  overrides: Readonly<Record<string, unknown>>,
+): Readonly<Record<string, unknown>> {
+  const known = defaults as Readonly<Record<string, unknown>>;
+  for (const [key, value] of Object.entries(overrides)) {
+    if (!(key in known)) {
+      throw new UserError(`game.${key}: unknown parameter for ${id}; valid parameters: ${Object.keys(known).join(', ')}`);
+    }
+    if (typeof value !== typeof known[key]) {
+      throw new UserError(`game.${key}: must be a ${typeof known[key]}, got ${JSON.stringify(value)}`);
+    }
+  }
+  return overrides;
+}
