@@ -3,5 +3,7 @@
  * in its own file and exports one run function; add a section with one import and one call.
  */
 import { runBackendBench } from './backend.ts';
+import { runEnvBench } from './envs.ts';
 
 await runBackendBench();
+runEnvBench();

@@ -53,7 +53,7 @@ export class GameEnv<State, Params> implements Env<Uint8Array> {
     const result = this.game.step(state, action, this.params, rng);
     this.state = result.state;
     this.episodeOver = result.terminated;
-    return lazyStep(result.reward, result.terminated, this.game.info(result.state), () => this.draw(result.state));
+    return new LazyStepResult(result.reward, result.terminated, this.game.info(result.state), result.state, this);
   }
 
   render(): RgbFrame {
@@ -68,27 +68,28 @@ export class GameEnv<State, Params> implements Env<Uint8Array> {
 
   close(): void {}
 
-  private draw(state: State): Uint8Array {
+  /** Draws the observation of `state` into a new array. */
+  draw(state: State): Uint8Array {
     const out = new Uint8Array(this.size * this.size);
     this.game.observe(state, this.params, out, this.size, this.size);
     return out;
   }
 }
 
-function lazyStep(
-  reward: number,
-  terminated: boolean,
-  info: Info,
-  drawObservation: () => Uint8Array,
-): StepResult<Uint8Array> {
-  let observation: Uint8Array | undefined;
-  return {
-    get observation(): Uint8Array {
-      return (observation ??= drawObservation());
-    },
-    reward,
-    terminated,
-    truncated: false,
-    info,
-  };
+/** A step result whose observation is drawn on first read (a prototype getter: cheap to create). */
+class LazyStepResult<State> implements StepResult<Uint8Array> {
+  readonly truncated = false;
+  private drawn: Uint8Array | undefined;
+
+  constructor(
+    readonly reward: number,
+    readonly terminated: boolean,
+    readonly info: Info,
+    private readonly state: State,
+    private readonly env: GameEnv<State, unknown>,
+  ) {}
+
+  get observation(): Uint8Array {
+    return (this.drawn ??= this.env.draw(this.state));
+  }
 }

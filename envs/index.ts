@@ -2,7 +2,7 @@
  * The env registry and `makeEnv`, the one way agents, attacks and experiments get an environment.
  *
  * makeEnv builds: game (uint8 [size, size, 1] frames) -> StickyActions (only if p > 0)
- *   -> MaxAndSkip(frameSkip) -> FrameStack(frameStack) -> ScaleObservation (float32 in [0, 1])
+ *   -> MaxAndSkip(frameSkip) -> ScaleObservation (float32 in [0, 1]) -> FrameStack(frameStack)
  *   -> TimeLimit (only if maxEpisodeSteps) -> EpisodeStatistics.
  * The default observation is Float32Array [84 * 84 * 4] in [0, 1], newest frame last.
  *
@@ -108,8 +108,9 @@ export function makeEnv(id: string, options: EnvOptions = {}): Env<Float32Array>
   const resolved = resolveEnvOptions(options);
   let frames: Env<Uint8Array> = game.makeGameEnv(resolved.size, resolved.game);
   if (resolved.stickyActionProbability > 0) frames = new StickyActions(frames, resolved.stickyActionProbability);
-  frames = new FrameStack(new MaxAndSkip(frames, resolved.frameSkip), resolved.frameStack);
-  let env: Env<Float32Array> = new ScaleObservation(frames);
+  // Scaling before stacking converts each frame once rather than each stacked copy of it.
+  const scaled = new ScaleObservation(new MaxAndSkip(frames, resolved.frameSkip));
+  let env: Env<Float32Array> = new FrameStack(scaled, resolved.frameStack);
   if (resolved.maxEpisodeSteps !== undefined) env = new TimeLimit(env, resolved.maxEpisodeSteps);
   return new EpisodeStatistics(env);
 }

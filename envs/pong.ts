@@ -112,24 +112,24 @@ function clampPaddle(y: number, params: PongParams): number {
   return Math.min(FIELD_BOTTOM - params.paddleHeight, Math.max(FIELD_TOP, y));
 }
 
+/** A working copy of the state that the sub-steps of one `step` update in place. */
+export type PongDraft = { -readonly [K in keyof PongState]: PongState[K] };
+
 /** Puts the ball on the centre line at a random height, waiting to be served in a random direction. */
-export function placeServe(state: PongState, params: PongParams, rng: Rng): PongState {
+export function placeServe(s: PongDraft, params: PongParams, rng: Rng): void {
   const direction = rng.chance(0.5) ? 1 : -1;
   const slope = rng.uniform(-0.5, 0.5);
   const margin = 20;
-  return {
-    ...state,
-    ballX: LOGICAL_WIDTH / 2 - BALL_WIDTH / 2,
-    ballY: rng.uniform(FIELD_TOP + margin, FIELD_BOTTOM - margin - BALL_HEIGHT),
-    ballVx: direction * params.serveSpeed,
-    ballVy: slope * params.serveSpeed,
-    serveDelay: params.serveDelayFrames,
-  };
+  s.ballX = LOGICAL_WIDTH / 2 - BALL_WIDTH / 2;
+  s.ballY = rng.uniform(FIELD_TOP + margin, FIELD_BOTTOM - margin - BALL_HEIGHT);
+  s.ballVx = direction * params.serveSpeed;
+  s.ballVy = slope * params.serveSpeed;
+  s.serveDelay = params.serveDelayFrames;
 }
 
 export function initialState(params: PongParams, rng: Rng): PongState {
   const paddleY = FIELD_CENTER_Y - params.paddleHeight / 2;
-  const start: PongState = {
+  const s: PongDraft = {
     frame: 0,
     agentY: paddleY,
     opponentY: paddleY,
@@ -142,35 +142,37 @@ export function initialState(params: PongParams, rng: Rng): PongState {
     agentScore: 0,
     opponentScore: 0,
   };
-  return placeServe(start, params, rng);
+  placeServe(s, params, rng);
+  return s;
 }
 
-export function moveAgentPaddle(state: PongState, action: number, params: PongParams): PongState {
+export function moveAgentPaddle(s: PongDraft, action: number, params: PongParams): void {
   const dy = action === UP ? -params.agentPaddleSpeed : action === DOWN ? params.agentPaddleSpeed : 0;
-  return dy === 0 ? state : { ...state, agentY: clampPaddle(state.agentY + dy, params) };
+  s.agentY = clampPaddle(s.agentY + dy, params);
 }
 
-export function moveOpponent(state: PongState, params: PongParams): PongState {
-  const reacts = state.frame % params.opponentReactionFrames === 0;
-  const targetY = reacts ? state.ballY + BALL_HEIGHT / 2 : state.opponentTargetY;
-  const gap = targetY - (state.opponentY + params.paddleHeight / 2);
+export function moveOpponent(s: PongDraft, params: PongParams): void {
+  if (s.frame % params.opponentReactionFrames === 0) s.opponentTargetY = s.ballY + BALL_HEIGHT / 2;
+  const gap = s.opponentTargetY - (s.opponentY + params.paddleHeight / 2);
   const dy = Math.max(-params.opponentPaddleSpeed, Math.min(params.opponentPaddleSpeed, gap));
-  return { ...state, opponentTargetY: targetY, opponentY: clampPaddle(state.opponentY + dy, params) };
+  s.opponentY = clampPaddle(s.opponentY + dy, params);
 }
 
 /** Moves the ball one frame (or counts down the serve delay) and bounces it off the walls. */
-export function moveBall(state: PongState): PongState {
-  if (state.serveDelay > 0) return { ...state, serveDelay: state.serveDelay - 1 };
-  let ballY = state.ballY + state.ballVy;
-  let ballVy = state.ballVy;
-  if (ballY < FIELD_TOP) {
-    ballY = 2 * FIELD_TOP - ballY;
-    ballVy = -ballVy;
-  } else if (ballY + BALL_HEIGHT > FIELD_BOTTOM) {
-    ballY = 2 * (FIELD_BOTTOM - BALL_HEIGHT) - ballY;
-    ballVy = -ballVy;
+export function moveBall(s: PongDraft): void {
+  if (s.serveDelay > 0) {
+    s.serveDelay--;
+    return;
   }
-  return { ...state, ballX: state.ballX + state.ballVx, ballY, ballVy };
+  s.ballX += s.ballVx;
+  s.ballY += s.ballVy;
+  if (s.ballY < FIELD_TOP) {
+    s.ballY = 2 * FIELD_TOP - s.ballY;
+    s.ballVy = -s.ballVy;
+  } else if (s.ballY + BALL_HEIGHT > FIELD_BOTTOM) {
+    s.ballY = 2 * (FIELD_BOTTOM - BALL_HEIGHT) - s.ballY;
+    s.ballVy = -s.ballVy;
+  }
 }
 
 /** Where the ball hit a paddle: -1 top edge, 0 centre, +1 bottom edge. */
@@ -184,41 +186,54 @@ function overlapsVertically(ballY: number, paddleY: number, paddleHeight: number
   return ballY + BALL_HEIGHT > paddleY && ballY < paddleY + paddleHeight;
 }
 
-/** Returns the ball from the paddle it crossed this frame: deflection by hit position, speed-up. */
-export function collide(previous: PongState, state: PongState, params: PongParams): PongState {
-  const speed = Math.abs(state.ballVx);
-  const faster = Math.min(params.maxBallSpeed, speed + params.speedUpPerHit);
-  if (state.ballVx > 0) {
-    const crossed = previous.ballX + BALL_WIDTH <= AGENT_X && state.ballX + BALL_WIDTH >= AGENT_X;
-    if (!crossed || !overlapsVertically(state.ballY, state.agentY, params.paddleHeight)) return state;
-    const offset = hitOffset(state.ballY, state.agentY, params.paddleHeight);
-    return { ...state, ballX: AGENT_X - BALL_WIDTH, ballVx: -faster, ballVy: offset * params.maxBounceSlope * faster };
+/**
+ * Returns the ball from a paddle whose face it crossed this frame (a swept test, so no speed
+ * tunnels through a paddle): vertical speed by hit position, horizontal speed up by one step.
+ */
+export function collide(s: PongDraft, previousBallX: number, params: PongParams): void {
+  const faster = Math.min(params.maxBallSpeed, Math.abs(s.ballVx) + params.speedUpPerHit);
+  if (s.ballVx > 0) {
+    const crossed = previousBallX + BALL_WIDTH <= AGENT_X && s.ballX + BALL_WIDTH >= AGENT_X;
+    if (!crossed || !overlapsVertically(s.ballY, s.agentY, params.paddleHeight)) return;
+    s.ballX = AGENT_X - BALL_WIDTH;
+    s.ballVx = -faster;
+    s.ballVy = hitOffset(s.ballY, s.agentY, params.paddleHeight) * params.maxBounceSlope * faster;
+    return;
   }
   const face = OPPONENT_X + PADDLE_WIDTH;
-  const crossed = previous.ballX >= face && state.ballX <= face;
-  if (!crossed || !overlapsVertically(state.ballY, state.opponentY, params.paddleHeight)) return state;
-  const offset = hitOffset(state.ballY, state.opponentY, params.paddleHeight);
-  return { ...state, ballX: face, ballVx: faster, ballVy: offset * params.maxBounceSlope * faster };
+  const crossed = previousBallX >= face && s.ballX <= face;
+  if (!crossed || !overlapsVertically(s.ballY, s.opponentY, params.paddleHeight)) return;
+  s.ballX = face;
+  s.ballVx = faster;
+  s.ballVy = hitOffset(s.ballY, s.opponentY, params.paddleHeight) * params.maxBounceSlope * faster;
 }
 
-/** A ball off the screen is a point; the reward is from the agent's side. */
-export function score(state: PongState, params: PongParams, rng: Rng): { state: PongState; reward: number } {
-  if (state.ballX > LOGICAL_WIDTH) {
-    return { state: placeServe({ ...state, opponentScore: state.opponentScore + 1 }, params, rng), reward: -1 };
+/** A ball off the screen is a point and a new serve; returns the reward, from the agent's side. */
+export function score(s: PongDraft, params: PongParams, rng: Rng): number {
+  if (s.ballX > LOGICAL_WIDTH) {
+    s.opponentScore++;
+    placeServe(s, params, rng);
+    return -1;
   }
-  if (state.ballX + BALL_WIDTH < 0) {
-    return { state: placeServe({ ...state, agentScore: state.agentScore + 1 }, params, rng), reward: 1 };
+  if (s.ballX + BALL_WIDTH < 0) {
+    s.agentScore++;
+    placeServe(s, params, rng);
+    return 1;
   }
-  return { state, reward: 0 };
+  return 0;
 }
 
+/** One frame. Copies the state once; the named sub-steps then update the copy, never the input. */
 export function step(state: PongState, action: number, params: PongParams, rng: Rng): GameStepResult<PongState> {
-  const paddlesMoved = moveOpponent(moveAgentPaddle(state, action, params), params);
-  const ballMoved = collide(paddlesMoved, moveBall(paddlesMoved), params);
-  const scored = score(ballMoved, params, rng);
-  const next = { ...scored.state, frame: state.frame + 1 };
-  const terminated = next.agentScore >= params.pointsToWin || next.opponentScore >= params.pointsToWin;
-  return { state: next, reward: scored.reward, terminated };
+  const s: PongDraft = { ...state };
+  moveAgentPaddle(s, action, params);
+  moveOpponent(s, params);
+  moveBall(s);
+  collide(s, state.ballX, params);
+  const reward = score(s, params, rng);
+  s.frame++;
+  const terminated = s.agentScore >= params.pointsToWin || s.opponentScore >= params.pointsToWin;
+  return { state: s, reward, terminated };
 }
 
 export function observe(state: PongState, params: PongParams, out: Uint8Array, width: number, height: number): void {

@@ -10,8 +10,8 @@ import { Wrapper } from './wrapper.ts';
 
 export class FrameStack<Obs extends BoxArray> extends Wrapper<Obs, Obs> {
   override readonly observationSpace: Box;
-  /** frames[0] is the oldest, frames[k-1] the newest. */
-  private frames: Obs[] = [];
+  /** The last observation returned; the next one is derived from it. */
+  private stack: Obs | undefined;
   private readonly pixels: number;
 
   constructor(env: Env<Obs>, readonly k: number) {
@@ -28,25 +28,33 @@ export class FrameStack<Obs extends BoxArray> extends Wrapper<Obs, Obs> {
 
   reset(options?: ResetOptions): ResetResult<Obs> {
     const { observation, info } = this.env.reset(options);
-    this.frames = Array.from({ length: this.k }, () => observation);
-    return { observation: this.stacked(), info };
+    const out = this.allocate(observation);
+    for (let j = 0; j < this.k; j++) this.writeNewest(out, observation, j);
+    this.stack = out;
+    return { observation: out, info };
   }
 
   step(action: number): StepResult<Obs> {
     const result = this.env.step(action);
-    this.frames.shift();
-    this.frames.push(result.observation);
-    return { observation: this.stacked(), reward: result.reward, terminated: result.terminated, truncated: result.truncated, info: result.info };
+    const previous = this.stack;
+    if (previous === undefined) throw new Error(`${this.id}: step() before reset()`);
+    // Channels-last makes "drop the oldest, shift the rest" one memcpy: element (p, j) of the new
+    // stack is element (p, j + 1) of the old, i.e. the old array shifted left by one. The slots
+    // (p, k - 1) then receive the newest frame, overwriting what the shift put there.
+    const out = this.allocate(result.observation);
+    out.set(previous.subarray(1));
+    this.writeNewest(out, result.observation, this.k - 1);
+    this.stack = out;
+    return { observation: out, reward: result.reward, terminated: result.terminated, truncated: result.truncated, info: result.info };
   }
 
-  private stacked(): Obs {
-    const { k, pixels, frames } = this;
-    const first = frames[0] as Obs;
-    const out = (first instanceof Uint8Array ? new Uint8Array(pixels * k) : new Float32Array(pixels * k)) as Obs;
-    for (let j = 0; j < k; j++) {
-      const frame = frames[j] as Obs;
-      for (let p = 0, o = j; p < pixels; p++, o += k) out[o] = frame[p] as number;
-    }
-    return out;
+  private allocate(like: Obs): Obs {
+    const size = this.pixels * this.k;
+    return (like instanceof Uint8Array ? new Uint8Array(size) : new Float32Array(size)) as Obs;
+  }
+
+  private writeNewest(out: Obs, frame: Obs, channel: number): void {
+    const { k, pixels } = this;
+    for (let p = 0, o = channel; p < pixels; p++, o += k) out[o] = frame[p] as number;
   }
 }

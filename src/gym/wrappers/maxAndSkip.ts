@@ -37,10 +37,11 @@ export class MaxAndSkip<Obs extends BoxArray> extends Wrapper<Obs, Obs> {
 }
 
 function maxOf<Obs extends BoxArray>(a: Obs, b: Obs): Obs {
-  const out = b.slice() as Obs;
+  const out = (a instanceof Uint8Array ? new Uint8Array(a.length) : new Float32Array(a.length)) as Obs;
   for (let i = 0; i < out.length; i++) {
-    const v = a[i] as number;
-    if (v > (out[i] as number)) out[i] = v;
+    const x = a[i] as number;
+    const y = b[i] as number;
+    out[i] = x > y ? x : y;
   }
   return out;
 }
