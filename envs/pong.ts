@@ -58,7 +58,7 @@ export const defaultPongParams: PongParams = {
   opponentPaddleSpeed: 2.5,
   opponentReactionFrames: 6,
   serveSpeed: 2.5,
-  speedUpPerHit: 0.25,
+  speedUpPerHit: 0.5,
   maxBallSpeed: 5,
   maxBounceSlope: 1,
   serveDelayFrames: 16,
