@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { listEnvs, makeEnv, resolveEnvOptions } from '../../envs/index.ts';
+import { UserError } from '../../src/errors.ts';
+import { hashObservation } from '../../src/gym/checkEnv.ts';
+
+function userError(fn: () => unknown, pattern: RegExp): void {
+  assert.throws(fn, (error: unknown) => {
+    assert.ok(error instanceof UserError, `expected a UserError, got ${String(error)}`);
+    assert.match(error.message, pattern);
+    assert.ok(!error.message.includes('\n'), 'one line');
+    return true;
+  });
+}
+
+test('listEnvs lists Pong-v0 with its actions', () => {
+  const pong = listEnvs().find((entry) => entry.id === 'Pong-v0');
+  assert.deepEqual(pong?.actions, ['NOOP', 'UP', 'DOWN']);
+  assert.ok((pong?.description.length ?? 0) > 10);
+});
+
+test('defaults: Float32Array [84, 84, 4] in [0, 1], 3 actions, id kept through the wrappers', () => {
+  const env = makeEnv('Pong-v0');
+  assert.equal(env.id, 'Pong-v0');
+  assert.deepEqual(env.observationSpace.shape, [84, 84, 4]);
+  assert.equal(env.observationSpace.dtype, 'float32');
+  assert.equal(env.actionSpace.n, 3);
+  const { observation } = env.reset({ seed: 0 });
+  assert.ok(observation instanceof Float32Array && observation.length === 84 * 84 * 4);
+  assert.ok(env.observationSpace.contains(env.step(0).observation));
+  assert.deepEqual([env.render().width, env.render().height], [160, 210]);
+});
+
+test('options change what they name', () => {
+  const env = makeEnv('Pong-v0', { size: 42, frameStack: 2, frameSkip: 1, maxEpisodeSteps: 5, game: { pointsToWin: 1 } });
+  assert.deepEqual(env.observationSpace.shape, [42, 42, 2]);
+  env.reset({ seed: 1 });
+  let last = env.step(0);
+  for (let i = 1; i < 5; i++) last = env.step(0);
+  assert.equal(last.truncated, true, 'maxEpisodeSteps truncates');
+  assert.deepEqual(last.info['episode'], { return: 0, length: 5 });
+});
+
+test('sticky actions keep the env deterministic per seed but change the trajectory', () => {
+  const run = (stickyActionProbability: number): string[] => {
+    const env = makeEnv('Pong-v0', { stickyActionProbability });
+    env.reset({ seed: 9 });
+    return Array.from({ length: 60 }, (_, i) => hashObservation(env.step(i % 20 < 10 ? 1 : 2).observation));
+  };
+  assert.deepEqual(run(0.5), run(0.5));
+  assert.notDeepEqual(run(0.5), run(0));
+});
+
+test('unknown env id is a UserError naming it and the valid ids', () => {
+  userError(() => makeEnv('Breakout-v0'), /Breakout-v0.*valid ids: .*Pong-v0/);
+});
+
+test('unknown or bad options are UserErrors naming the option', () => {
+  userError(() => makeEnv('Pong-v0', { frameskip: 4 } as never), /'frameskip'.*valid options: frameSkip/);
+  userError(() => makeEnv('Pong-v0', { frameSkip: 0 }), /frameSkip/);
+  userError(() => makeEnv('Pong-v0', { size: 84.5 }), /size/);
+  userError(() => makeEnv('Pong-v0', { stickyActionProbability: 2 }), /stickyActionProbability/);
+  userError(() => resolveEnvOptions('fast'), /env option/);
+});
+
+test('unknown or bad game params are UserErrors naming the param', () => {
+  userError(() => makeEnv('Pong-v0', { game: { pointsToWn: 5 } }), /game\.pointsToWn: unknown parameter for Pong-v0; valid parameters: pointsToWin/);
+  userError(() => makeEnv('Pong-v0', { game: { pointsToWin: '5' } }), /game\.pointsToWin: must be a number/);
+  userError(() => makeEnv('Pong-v0', { game: { pointsToWin: 0 } }), /game\.pointsToWin: must be a positive integer/);
+  userError(() => makeEnv('Pong-v0', { game: { maxBallSpeed: 1 } }), /game\.maxBallSpeed/);
+});
