@@ -1,0 +1,30 @@
+/** A Policy over a tfjs-layers model: logits are the model's first output (Q-values or policy logits). */
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { Policy } from './policy.ts';
+
+export class LayersPolicy implements Policy {
+  readonly actionCount: number;
+  readonly inputShape: readonly [number, number, number];
+
+  constructor(readonly model: tfl.LayersModel) {
+    const input = model.inputs[0]?.shape;
+    const output = model.outputs[0]?.shape;
+    if (input?.length !== 4 || output?.length !== 2) throw new Error('LayersPolicy: model must map [batch, h, w, k] to [batch, actions] (first output)');
+    this.inputShape = [input[1] ?? 0, input[2] ?? 0, input[3] ?? 0];
+    this.actionCount = output[1] ?? 0;
+  }
+
+  logits(obs: tf.Tensor4D): tf.Tensor2D {
+    return tf.tidy(() => {
+      const output = this.model.apply(obs) as tf.Tensor | tf.Tensor[];
+      const first = Array.isArray(output) ? output[0] : output;
+      if (first === undefined) throw new Error('LayersPolicy: model produced no output');
+      return first as tf.Tensor2D;
+    });
+  }
+
+  act(obs: tf.Tensor4D): number[] {
+    return tf.tidy(() => Array.from(tf.argMax(this.logits(obs), 1).dataSync()));
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Loads a trained agent folder (models/<name>/: model.json + weights.bin in the tfjs layers format,
+ * and agent.json describing it) as a Policy. Needs a backend (src/tensor/backend.ts initBackend).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FileError } from '../src/errors.ts';
+import { loadModel } from '../src/tensor/fileIO.ts';
+import { LayersPolicy } from './layersPolicy.ts';
+import type { Policy } from './policy.ts';
+
+export interface AgentDescription {
+  readonly algorithm: 'dqn' | 'a3c' | string;
+  readonly env?: { readonly id: string; readonly options?: Record<string, unknown> };
+  readonly inputShape?: readonly number[];
+  readonly actionCount?: number;
+}
+
+export function readAgentDescription(dir: string): AgentDescription {
+  const path = join(dir, 'agent.json');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new FileError(path, 'missing: not a trained model folder (expected agent.json, model.json, weights.bin)');
+  }
+  try {
+    const parsed = JSON.parse(text) as AgentDescription;
+    if (typeof parsed.algorithm !== 'string') throw new Error('no algorithm');
+    return parsed;
+  } catch (error) {
+    throw new FileError(path, `corrupt (${(error as Error).message})`);
+  }
+}
+
+export async function loadPolicy(dir: string): Promise<Policy> {
+  const description = readAgentDescription(dir);
+  const policy = new LayersPolicy(await loadModel(dir));
+  if (description.actionCount !== undefined && description.actionCount !== policy.actionCount) {
+    throw new FileError(join(dir, 'agent.json'), `says ${description.actionCount} actions but the model has ${policy.actionCount}`);
+  }
+  return policy;
+}

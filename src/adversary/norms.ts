@@ -1,0 +1,106 @@
+/** Norm helpers shared by the attacks: scope masks, per-sample normalisation, projections, sizes. */
+import * as tf from '@tensorflow/tfjs-core';
+import { UserError } from '../errors.ts';
+import type { Norm, PerturbationBudget, Scope } from './types.ts';
+
+const TINY = 1e-12; // keeps g / ||g|| finite when the gradient vanishes
+
+/** 1 on the frames the attack may change ([1,1,1,k] broadcastable), per Huang: only the newest. */
+export function scopeMask(shape: readonly number[], scope: Scope): tf.Tensor4D {
+  const k = shape[3] ?? 1;
+  const mask = new Float32Array(k).fill(scope === 'all' ? 1 : 0);
+  mask[k - 1] = 1;
+  return tf.tensor4d(mask, [1, 1, 1, k]);
+}
+
+/** Sum over every axis but the batch axis, kept broadcastable: [n,1,1,1]. */
+export function perSampleSum(x: tf.Tensor4D): tf.Tensor4D {
+  return tf.sum(x, [1, 2, 3], true) as tf.Tensor4D;
+}
+
+/** x / ||x||_2 per sample. */
+export function unitL2(x: tf.Tensor4D): tf.Tensor4D {
+  return tf.div(x, tf.add(tf.sqrt(perSampleSum(tf.square(x))), TINY));
+}
+
+export function validateBudget(options: PerturbationBudget, where: string): void {
+  if (!(Number.isFinite(options.eps) && options.eps >= 0)) throw new UserError(`${where}: eps must be a finite number >= 0, got ${options.eps}`);
+  if (!['linf', 'l2', 'l1'].includes(options.norm)) throw new UserError(`${where}: norm must be linf, l2 or l1, got '${String(options.norm)}'`);
+  if (options.scope !== undefined && !['newest', 'all'].includes(options.scope)) {
+    throw new UserError(`${where}: scope must be newest or all, got '${String(options.scope)}'`);
+  }
+}
+
+/**
+ * The l1 step: spend `budget` greedily on the coordinates with the largest |direction|, each moved
+ * as far as [0,1] allows in the direction's sign. For a linearised loss this is the best l1 step
+ * inside the pixel box (putting all of eps on one pixel would be clipped away). CPU loop: the sort
+ * has no tfjs kernel that does this in one op; n is one observation (28k values at most).
+ */
+export function l1GreedyDelta(x: Float32Array, direction: Float32Array, mask: Float32Array | undefined, budget: number, sampleSize: number): Float32Array {
+  const delta = new Float32Array(x.length);
+  for (let start = 0; start < x.length; start += sampleSize) {
+    const order: number[] = [];
+    for (let i = start; i < start + sampleSize; i++) if ((direction[i] ?? 0) !== 0 && (mask === undefined || mask[i] === 1)) order.push(i);
+    order.sort((a, b) => Math.abs(direction[b] as number) - Math.abs(direction[a] as number));
+    let remaining = budget;
+    for (const i of order) {
+      if (remaining <= 0) break;
+      const value = x[i] as number;
+      const room = (direction[i] as number) > 0 ? 1 - value : value;
+      const move = Math.min(room, remaining);
+      delta[i] = (direction[i] as number) > 0 ? move : -move;
+      remaining -= move;
+    }
+  }
+  return delta;
+}
+
+/** Projects delta onto the l1 ball of radius eps per sample (Duchi et al. 2008, sort-based). */
+export function projectL1(delta: Float32Array, eps: number, sampleSize: number): Float32Array {
+  const out = Float32Array.from(delta);
+  for (let start = 0; start < delta.length; start += sampleSize) {
+    const magnitudes = Array.from(delta.subarray(start, start + sampleSize), Math.abs);
+    const total = magnitudes.reduce((a, b) => a + b, 0);
+    if (total <= eps) continue;
+    const sorted = [...magnitudes].sort((a, b) => b - a);
+    let cumulative = 0;
+    let theta = 0;
+    for (let j = 0; j < sorted.length; j++) {
+      cumulative += sorted[j] as number;
+      const candidate = (cumulative - eps) / (j + 1);
+      if ((sorted[j] as number) > candidate) theta = candidate;
+      else break;
+    }
+    for (let i = 0; i < sampleSize; i++) {
+      const v = delta[start + i] as number;
+      out[start + i] = Math.sign(v) * Math.max(0, Math.abs(v) - theta);
+    }
+  }
+  return out;
+}
+
+export interface DeltaNorms {
+  readonly l0: number;
+  readonly l1: number;
+  readonly l2: number;
+  readonly linf: number;
+}
+
+/** Sizes of attacked - clean for one observation (l0 counts changed values). */
+export function deltaNorms(clean: Float32Array, attacked: Float32Array): DeltaNorms {
+  let l0 = 0;
+  let l1 = 0;
+  let sumSquares = 0;
+  let linf = 0;
+  for (let i = 0; i < clean.length; i++) {
+    const d = Math.abs((attacked[i] as number) - (clean[i] as number));
+    if (d > 0) l0++;
+    l1 += d;
+    sumSquares += d * d;
+    if (d > linf) linf = d;
+  }
+  return { l0, l1, l2: Math.sqrt(sumSquares), linf };
+}
+
+export type { Norm };

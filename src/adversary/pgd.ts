@@ -1,0 +1,71 @@
+/**
+ * PGD / iterative FGSM (Kurakin et al. 2017, Madry et al. 2018): `steps` FGSM steps of `stepSize`
+ * (default 2.5 * eps / steps, Madry's rule), each followed by projection onto the eps-ball of the
+ * norm around the clean observation (linf: clip; l2: rescale; l1: Duchi et al.'s exact projection)
+ * and onto [0,1]. Clipping to [0,1] only shrinks each coordinate of delta, so it never leaves the
+ * ball. Optional random start inside the ball, drawn from the seeded Rng.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Policy } from '../../agents/policy.ts';
+import { UserError } from '../errors.ts';
+import type { Rng } from '../rng.ts';
+import { finishObservation, normStep, validateFgsmOptions } from './fgsm.ts';
+import { attackDirection, greedyLabels } from './gradient.ts';
+import { perSampleSum, projectL1, scopeMask } from './norms.ts';
+import type { Norm, PgdOptions } from './types.ts';
+
+function projectDelta(delta: tf.Tensor4D, eps: number, norm: Norm): tf.Tensor4D {
+  return tf.tidy(() => {
+    if (norm === 'linf') return tf.clipByValue(delta, -eps, eps) as tf.Tensor4D;
+    if (norm === 'l2') {
+      const length = tf.sqrt(perSampleSum(tf.square(delta)));
+      return tf.mul(delta, tf.minimum(1, tf.div(eps, tf.add(length, 1e-12)))) as tf.Tensor4D;
+    }
+    const [n, h, w, k] = delta.shape;
+    return tf.tensor4d(projectL1(delta.dataSync() as Float32Array, eps, h * w * k), [n, h, w, k]);
+  });
+}
+
+function randomStart(shape: [number, number, number, number], mask: Float32Array, eps: number, norm: Norm, rng: Rng): Float32Array {
+  const size = shape[1] * shape[2] * shape[3];
+  const noise = new Float32Array(shape[0] * size);
+  for (let i = 0; i < noise.length; i++) if (mask[i % shape[3]] === 1) noise[i] = norm === 'linf' ? rng.uniform(-eps, eps) : rng.normal();
+  if (norm === 'linf') return noise;
+  // A random direction at a random radius inside the ball.
+  for (let start = 0; start < noise.length; start += size) {
+    const sample = noise.subarray(start, start + size);
+    const length = norm === 'l2' ? Math.hypot(...sample) : sample.reduce((a, v) => a + Math.abs(v), 0);
+    const radius = eps * rng.float();
+    for (let i = 0; i < sample.length; i++) sample[i] = ((sample[i] as number) / (length || 1)) * radius;
+  }
+  return noise;
+}
+
+export function pgd(policy: Policy, obs: tf.Tensor4D, options: PgdOptions, rng?: Rng): tf.Tensor4D {
+  validateFgsmOptions(policy, options, 'pgd');
+  if (!(Number.isInteger(options.steps) && options.steps >= 1)) throw new UserError(`pgd: steps must be an integer >= 1, got ${options.steps}`);
+  const stepSize = options.stepSize ?? (2.5 * options.eps) / options.steps;
+  if (!(stepSize > 0 || options.eps === 0)) throw new UserError(`pgd: stepSize must be > 0, got ${stepSize}`);
+  if (options.randomStart && rng === undefined) throw new UserError('pgd: randomStart needs an rng');
+  return tf.tidy(() => {
+    const mask = scopeMask(obs.shape, options.scope ?? 'newest');
+    const cleanLabels = greedyLabels(policy, obs);
+    let x = obs;
+    if (options.randomStart && rng !== undefined) {
+      const maskValues = mask.dataSync() as Float32Array;
+      const start = tf.tensor4d(randomStart(obs.shape, maskValues, options.eps, options.norm, rng), obs.shape);
+      x = tf.clipByValue(tf.add(obs, start), 0, 1) as tf.Tensor4D;
+    }
+    for (let step = 0; step < options.steps; step++) {
+      const next = tf.tidy(() => {
+        const direction = tf.mul(attackDirection(policy, x, options.targetAction, cleanLabels), mask) as tf.Tensor4D;
+        const moved = tf.add(x, normStep(x, direction, mask, stepSize, options.norm)) as tf.Tensor4D;
+        const delta = projectDelta(tf.sub(moved, obs) as tf.Tensor4D, options.eps, options.norm);
+        return tf.clipByValue(tf.add(obs, delta), 0, 1) as tf.Tensor4D;
+      });
+      if (x !== obs) x.dispose();
+      x = next;
+    }
+    return finishObservation(x, options.quantize);
+  });
+}
