@@ -6,6 +6,9 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { UserError } from './errors.ts';
 import { listCommand } from './commands/list.ts';
+import { recordCommand } from './commands/record.ts';
+import { runCommand } from './commands/run.ts';
+import { schemaCommand } from './commands/schema.ts';
 
 const argv = hideBin(process.argv);
 const verbose = argv.includes('--verbose');
@@ -23,6 +26,9 @@ try {
     .usage('$0 <command> [options]\n\nA testbed for adversarial attacks on deep RL agents.')
     .option('verbose', { type: 'boolean', default: false, describe: 'print stack traces on errors' })
     .command(listCommand)
+    .command(recordCommand)
+    .command(runCommand)
+    .command(schemaCommand)
     // further commands register here: one import and one .command() line each
     .demandCommand(1, 'name a command; see --help')
     .strict()

@@ -1,0 +1,93 @@
+/**
+ * `advgym record`: a GIF of gameplay. With --agent random|scripted it shows the game itself; with
+ * --model DIR [--attack ...] it shows, side by side, the game, the agent's clean view, the
+ * perturbation and the attacked view (see src/record/panels.ts).
+ */
+import type { Argv, CommandModule } from 'yargs';
+import { makeEnv } from '../../envs/index.ts';
+import { UserError } from '../errors.ts';
+import { Rng } from '../rng.ts';
+import { writeGif } from '../record/gif.ts';
+import { writePng } from '../record/png.ts';
+import { recordEpisodes } from '../record/recordEpisodes.ts';
+import { scriptedAgentFor } from '../record/scriptedAgents.ts';
+import { recordAttackGif } from '../record/recordAttack.ts';
+
+interface RecordArgs {
+  env: string;
+  agent?: string;
+  model?: string;
+  attack: string;
+  eps: number;
+  norm: string;
+  episodes: number;
+  seed: number;
+  out: string;
+  png?: string;
+  fps: number;
+  scale: number;
+  'max-frames': number;
+  'points-to-win'?: number;
+  backend?: string;
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new UserError(`--${name}: must be a positive integer, got ${value}`);
+  return value;
+}
+
+export const recordCommand: CommandModule<object, RecordArgs> = {
+  command: 'record',
+  describe: 'record a gameplay GIF (a random/scripted player, or a trained model under attack)',
+  builder: (yargs: Argv) =>
+    yargs
+      .option('env', { type: 'string', default: 'Pong-v0', describe: 'environment id (see `advgym list`)' })
+      .option('agent', { type: 'string', choices: ['random', 'scripted'], describe: 'built-in player (instead of --model)' })
+      .option('model', { type: 'string', describe: 'trained model folder (models/pong-dqn)' })
+      .option('attack', { type: 'string', default: 'none', choices: ['none', 'fgsm', 'pgd', 'random'], describe: 'attack on the model\'s observations' })
+      .option('eps', { type: 'number', default: 0.002, describe: 'attack radius in [0,1] pixel units' })
+      .option('norm', { type: 'string', default: 'linf', choices: ['linf', 'l2', 'l1'] })
+      .option('episodes', { type: 'number', default: 1 })
+      .option('seed', { type: 'number', default: 0 })
+      .option('out', { type: 'string', demandOption: true, describe: 'GIF path to write' })
+      .option('png', { type: 'string', describe: 'also write the first frame as a PNG snapshot here' })
+      .option('fps', { type: 'number', default: 20, describe: 'frames per second (Huang et al.: 20)' })
+      .option('scale', { type: 'number', default: 2, describe: 'integer upscaling (Huang et al.: 4)' })
+      .option('max-frames', { type: 'number', default: 600, describe: 'stop after this many frames' })
+      .option('points-to-win', { type: 'number', describe: 'Pong-v0: shorter matches for short GIFs' })
+      .option('backend', { type: 'string', describe: 'tensor backend: auto|node|wasm|cpu' }) as unknown as Argv<RecordArgs>,
+  handler: async (args) => {
+    if ((args.agent === undefined) === (args.model === undefined)) {
+      throw new UserError('record: give exactly one of --agent random|scripted or --model DIR');
+    }
+    positiveInteger('episodes', args.episodes);
+    positiveInteger('scale', args.scale);
+    positiveInteger('max-frames', args['max-frames']);
+    if (!Number.isInteger(args.seed)) throw new UserError(`--seed: must be an integer, got ${args.seed}`);
+    const game = args['points-to-win'] === undefined ? {} : { pointsToWin: positiveInteger('points-to-win', args['points-to-win']) };
+    const env = makeEnv(args.env, { game });
+    const options = { episodes: args.episodes, seed: args.seed, maxFrames: args['max-frames'] };
+    let frames;
+    let returns;
+    if (args.model !== undefined) {
+      ({ frames, returns } = await recordAttackGif(env, args.model, {
+        attack: args.attack,
+        eps: args.eps,
+        norm: args.norm,
+        backend: args.backend,
+        ...options,
+      }));
+    } else {
+      const rng = Rng.fromSeed(args.seed);
+      const scripted = args.agent === 'scripted' ? scriptedAgentFor(args.env, env.observationSpace.shape) : undefined;
+      ({ frames, returns } = recordEpisodes(
+        env,
+        ({ observation, info }) => ({ action: scripted ? scripted(observation, info) : env.actionSpace.sample(rng) }),
+        options,
+      ));
+    }
+    writeGif(args.out, frames, { fps: args.fps, scale: args.scale });
+    if (args.png !== undefined && frames[0] !== undefined) writePng(args.png, frames[0], args.scale);
+    process.stdout.write(`wrote ${args.out}: ${frames.length} frames; episode returns ${returns.join(', ')}\n`);
+  },
+};
