@@ -9,6 +9,7 @@ import { listCommand } from './commands/list.ts';
 import { recordCommand } from './commands/record.ts';
 import { runCommand } from './commands/run.ts';
 import { schemaCommand } from './commands/schema.ts';
+import { trainCommand } from './commands/train.ts';
 
 const argv = hideBin(process.argv);
 const verbose = argv.includes('--verbose');
@@ -29,6 +30,7 @@ try {
     .command(recordCommand)
     .command(runCommand)
     .command(schemaCommand)
+    .command(trainCommand)
     // further commands register here: one import and one .command() line each
     .demandCommand(1, 'name a command; see --help')
     .strict()
