@@ -20,6 +20,7 @@ import { TimeLimit } from '../src/gym/wrappers/timeLimit.ts';
 import type { Game } from './game.ts';
 import { GameEnv } from './gameEnv.ts';
 import { pong } from './pong.ts';
+import { seaquest } from './seaquest.ts';
 
 /** A game with its state and params types erased, so games of different types share one registry. */
 export interface RegisteredGame {
@@ -47,6 +48,7 @@ export function register<State, Params extends object>(game: Game<State, Params>
 
 const registeredGames: readonly RegisteredGame[] = [
   register(pong),
+  register(seaquest),
 ];
 
 const registry = new Map(registeredGames.map((game) => [game.id, game]));
