@@ -4,6 +4,8 @@
  */
 import { runBackendBench } from './backend.ts';
 import { runEnvBench } from './envs.ts';
+import { runExperimentBench } from './experiment.ts';
 
 await runBackendBench();
 runEnvBench();
+await runExperimentBench();

@@ -11,7 +11,8 @@ import { loadPolicy } from '../../../agents/loadPolicy.ts';
 import { parseExperiment } from '../../../src/experiment/config.ts';
 import { runExperiment } from '../../../src/experiment/runner.ts';
 import { createRunFolder, writeRunFolder } from '../../../src/experiment/runFolder.ts';
-import { FileError } from '../../../src/errors.ts';
+import { FileError, UserError } from '../../../src/errors.ts';
+import { assertNoLeakSync } from '../../helpers/leakCheck.ts';
 import { saveTinyAgent } from '../../helpers/tinyModel.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'advgym-run-'));
@@ -90,4 +91,28 @@ test('`advgym run` prints the table and the run folder; a bad config exits 2 wit
   assert.equal(bad.status, 2);
   assert.equal(bad.stderr.trim().split('\n').length, 1, bad.stderr);
   assert.match(bad.stderr, /conditions\[0\]\.eps\[0\]: must be >= 0/);
+});
+
+test('a transfer attack uses the substitute\'s gradient, and a run leaks no tensors', async () => {
+  const substituteDir = join(root, 'substitute');
+  await saveTinyAgent(substituteDir, 3, 7);
+  const victim = await loadPolicy(modelDir);
+  const substitute = await loadPolicy(substituteDir);
+  const config = parseExperiment({
+    ...configInput,
+    episodes: 1,
+    substitute: substituteDir,
+    env: { id: 'Pong-v0', options: { game: { pointsToWin: 1 }, maxEpisodeSteps: 20 } },
+    conditions: [{ attack: 'fgsm', eps: [0.1], name: 'white' }, { attack: 'fgsm', eps: [0.1], name: 'black', threat: 'transfer' }],
+    record: { conditions: [] },
+  });
+  const result = assertNoLeakSync(() => runExperiment(config, { victim, substitute }), 'runExperiment');
+  const [white, black] = result.conditions;
+  assert.equal(black?.attackRate, 1);
+  assert.ok(Math.abs((black?.meanDelta.linf ?? 0) - 0.1) < 1e-3);
+  // FGSM is deterministic: had the runner used the victim's own gradient for the transfer
+  // condition, both episodes would be identical step for step.
+  const steps = (label: string) => result.episodes.filter((e) => e.condition === label).map((e) => [e.length, e.changedActions, e.return]);
+  assert.notDeepEqual(steps('black linf eps=0.1 transfer'), steps('white linf eps=0.1'), `${JSON.stringify(white)} vs ${JSON.stringify(black)}`);
+  assert.throws(() => runExperiment(config, { victim }), (e: Error) => e instanceof UserError && /transfer attack needs a substitute/.test(e.message));
 });
