@@ -30,7 +30,7 @@
 import { UserError } from '../src/errors.ts';
 import type { RgbFrame } from '../src/gym/env.ts';
 import type { Rng } from '../src/rng.ts';
-import { createRgbFrame, drawNumber, fillEllipseGray, fillEllipseRgb, fillRectGray, fillRectRgb, LOGICAL_WIDTH, numberWidth } from './draw.ts';
+import { createRgbFrame, drawNumber, fillEllipseGray, fillEllipseRgb, fillRectGray, fillRectRgb, LOGICAL_HEIGHT, LOGICAL_WIDTH, numberWidth } from './draw.ts';
 import type { Rgb } from './draw.ts';
 import type { Game, GameStepResult } from './game.ts';
 
@@ -557,6 +557,135 @@ export function scriptedSeaquestAction(state: SeaquestState, params: SeaquestPar
   if (!inBandAhead(facing, state.playerY, state.playerX)) return bestAction;
   const name = SEAQUEST_ACTIONS[bestAction] ?? 'NOOP';
   return name === 'NOOP' ? seaquestAction('FIRE') : SEAQUEST_ACTIONS.indexOf(`${name}FIRE` as (typeof SEAQUEST_ACTIONS)[number]);
+}
+
+/** One blob of a single grey level in an observation frame, in logical coordinates. */
+interface Blob {
+  readonly level: number;
+  readonly x0: number;
+  readonly y0: number;
+  readonly x1: number;
+  readonly y1: number;
+}
+
+/** The blobs (4-connected, one grey level each) of a grayscale frame with levels 0..255. */
+function findBlobs(gray: Uint8Array, width: number, height: number): Blob[] {
+  const seen = new Uint8Array(width * height);
+  const blobs: Blob[] = [];
+  const stack: number[] = [];
+  const sx = LOGICAL_WIDTH / width;
+  const sy = LOGICAL_HEIGHT / height;
+  for (let start = 0; start < gray.length; start++) {
+    const level = gray[start] as number;
+    if (level === 0 || seen[start] === 1) continue;
+    let [x0, y0, x1, y1] = [width, height, -1, -1];
+    seen[start] = 1;
+    stack.push(start);
+    while (stack.length > 0) {
+      const p = stack.pop() as number;
+      const x = p % width;
+      const y = (p - x) / width;
+      x0 = Math.min(x0, x);
+      x1 = Math.max(x1, x);
+      y0 = Math.min(y0, y);
+      y1 = Math.max(y1, y);
+      for (const q of [x > 0 ? p - 1 : -1, x < width - 1 ? p + 1 : -1, p - width, p + width]) {
+        if (q >= 0 && q < gray.length && seen[q] === 0 && gray[q] === level) {
+          seen[q] = 1;
+          stack.push(q);
+        }
+      }
+    }
+    blobs.push({ level, x0: x0 * sx, y0: y0 * sy, x1: (x1 + 1) * sx, y1: (y1 + 1) * sy });
+  }
+  return blobs;
+}
+
+function nearestLane(centreY: number): number {
+  let best = 0;
+  for (let lane = 1; lane < LANE_TOPS.length; lane++) {
+    if (Math.abs(enemyY(lane) + ENEMY_HEIGHT / 2 - centreY) < Math.abs(enemyY(best) + ENEMY_HEIGHT / 2 - centreY)) best = lane;
+  }
+  return best;
+}
+
+/** Left edge of an object of logical width `w` seen as a blob that may be cut by the screen edge. */
+function blobX(blob: Blob, w: number): number {
+  return blob.x0 <= 0 && blob.x1 - blob.x0 < w - 1 ? blob.x1 - w : blob.x0;
+}
+
+/**
+ * The same scripted player for agents that see only the observation and the step info, as
+ * `advgym record --agent scripted` does: positions come from the newest frame of an [H, W, k]
+ * observation in [0, 1] (directions from the frame before it, when k > 1), oxygen, divers and
+ * level from the info. Directions it cannot see are assumed to point at the sub (the cautious
+ * guess). Returns a stateful player: it remembers which way it last faced.
+ */
+export function seaquestObservationPlayer(
+  shape: readonly number[],
+  params: SeaquestParams = defaultSeaquestParams,
+): (observation: Float32Array, info: Readonly<Record<string, unknown>>) => number {
+  const height = shape[0] ?? 84;
+  const width = shape[1] ?? height;
+  const frames = shape[2] ?? 1;
+  let facing: 1 | -1 = 1;
+  const frameAt = (observation: Float32Array, k: number): Uint8Array => {
+    const gray = new Uint8Array(width * height);
+    for (let p = 0; p < gray.length; p++) gray[p] = Math.round((observation[p * frames + k] ?? 0) * 255);
+    return gray;
+  };
+  return (observation, info) => {
+    const blobs = findBlobs(frameAt(observation, frames - 1), width, height);
+    const before = frames > 1 ? findBlobs(frameAt(observation, frames - 2), width, height) : [];
+    const number = (key: string, fallback: number): number => (typeof info[key] === 'number' ? info[key] : fallback);
+    const whites = blobs.filter((b) => b.level === OBS_PLAYER && b.y1 < SEA_FLOOR_Y);
+    const player = whites.reduce<Blob | undefined>((best, b) => (best === undefined || b.y1 - b.y0 > best.y1 - best.y0 ? b : best), undefined);
+    const playerX = player === undefined ? START_X : blobX(player, PLAYER_WIDTH);
+    const playerY = player?.y0 ?? PLAYER_SURFACE_Y;
+    /** Which way a blob moves, from the nearest same-level blob in the frame before; else toward the sub. */
+    const direction = (blob: Blob): 1 | -1 => {
+      const centreY = (blob.y0 + blob.y1) / 2;
+      let match: Blob | undefined;
+      for (const b of before) {
+        if (b.level !== blob.level || Math.abs((b.y0 + b.y1) / 2 - centreY) > 4) continue;
+        if (match === undefined || Math.abs(b.x0 - blob.x0) < Math.abs(match.x0 - blob.x0)) match = b;
+      }
+      const moved = match === undefined ? 0 : (blob.x0 + blob.x1 - match.x0 - match.x1) / 2;
+      if (match !== undefined && Math.abs(moved) > 0.1 && Math.abs(moved) < 12) return moved > 0 ? 1 : -1;
+      return blob.x0 < playerX ? 1 : -1;
+    };
+    const enemies: Enemy[] = blobs
+      .filter((b) => (b.level === OBS_ENEMY_SUB || b.level === OBS_SHARK) && b.y0 > SURFACE_Y && b.y1 < SEA_FLOOR_Y)
+      .map((b) => ({ kind: b.level === OBS_ENEMY_SUB ? 'sub' : 'shark', lane: nearestLane((b.y0 + b.y1) / 2), x: blobX(b, ENEMY_WIDTH), direction: direction(b), reload: 0 }));
+    const enemyShots: Shot[] = blobs
+      .filter((b) => b.level === OBS_SHOT)
+      .map((b) => ({ x: blobX(b, SHOT_WIDTH), y: b.y0, direction: direction(b) }));
+    const divers: Diver[] = blobs
+      .filter((b) => b.level === OBS_DIVER && b.y1 < SEA_FLOOR_Y)
+      .map((b) => ({ lane: nearestLane((b.y0 + b.y1) / 2), x: blobX(b, DIVER_WIDTH), direction: 1 }));
+    const state: SeaquestState = {
+      frame: 0,
+      playerX,
+      playerY,
+      facing,
+      torpedo: null,
+      enemies,
+      enemyShots,
+      divers,
+      oxygen: number('oxygen', params.oxygenFrames),
+      tankFrames: params.oxygenFrames,
+      diversCarried: number('divers', 0),
+      lives: number('lives', params.lives),
+      score: number('score', 0),
+      level: number('level', 0),
+      submerged: playerY > PLAYER_SURFACE_Y + DIVE_DEPTH,
+      surfaceFrames: 0,
+    };
+    const action = scriptedSeaquestAction(state, params);
+    const [dx] = ACTION_EFFECTS[action] ?? [0, 0, false];
+    if (dx !== 0) facing = dx > 0 ? 1 : -1;
+    return action;
+  };
 }
 
 export function observe(state: SeaquestState, params: SeaquestParams, out: Uint8Array, width: number, height: number): void {

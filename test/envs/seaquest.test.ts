@@ -19,6 +19,7 @@ import {
   enemySpeed,
   rescueDivers,
   scriptedSeaquestAction,
+  seaquestObservationPlayer,
   seaquest,
   seaquestAction,
   SEAQUEST_ACTIONS,
@@ -327,6 +328,27 @@ test('learnable: the scripted player outlives and outscores random play; random 
   assert.ok(random.frames < 3000, `random play lasts ${random.frames} frames`);
   assert.ok(scripted.frames > 1.5 * random.frames, `scripted ${JSON.stringify(scripted)} vs random ${JSON.stringify(random)}`);
   assert.ok(scripted.score > 5 * Math.max(random.score, 20), `scripted ${JSON.stringify(scripted)} vs random ${JSON.stringify(random)}`);
+});
+
+test('the observation-only scripted player (for record --agent scripted) beats random play through makeEnv', () => {
+  const play = (seed: number, scripted: boolean): { steps: number; score: number } => {
+    const env = makeEnv('Seaquest-v0');
+    const player = seaquestObservationPlayer(env.observationSpace.shape);
+    const rng = Rng.fromSeed(seed);
+    let { observation, info } = env.reset({ seed });
+    for (let steps = 1; steps < 20_000; steps++) {
+      const result = env.step(scripted ? player(observation, info) : rng.int(0, 17));
+      ({ observation, info } = result);
+      if (result.terminated) return { steps, score: info['score'] as number };
+    }
+    return { steps: 20_000, score: info['score'] as number };
+  };
+  const scripted = [0, 1, 2].map((seed) => play(seed, true));
+  const random = [0, 1, 2].map((seed) => play(seed, false));
+  const mean = (xs: Array<{ steps: number; score: number }>, key: 'steps' | 'score'): number => xs.reduce((sum, x) => sum + x[key], 0) / xs.length;
+  const summary = JSON.stringify({ scripted, random });
+  assert.ok(mean(scripted, 'steps') > 2 * mean(random, 'steps'), summary);
+  assert.ok(mean(scripted, 'score') > 5 * Math.max(20, mean(random, 'score')), summary);
 });
 
 test('lanes are where the enemies swim', () => {
