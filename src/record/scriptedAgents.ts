@@ -3,6 +3,7 @@
  * looks like without a trained model. They see only what any agent sees (the observation and the
  * step's info), so they work through every wrapper.
  */
+import { seaquestObservationPlayer } from '../../envs/seaquest.ts';
 import type { Info } from '../gym/env.ts';
 import { UserError } from '../errors.ts';
 
@@ -39,30 +40,14 @@ function pongTracker({ size, frames }: Layout): ScriptedAgent {
   };
 }
 
-/**
- * Seaquest-v0: surface when oxygen runs low (info.oxygenFraction), otherwise patrol the middle
- * lanes firing left and right. Crude, but it outlives random play by surfacing for air.
- */
-function seaquestSurfacer(): ScriptedAgent {
-  const UP = 2;
-  const RIGHTFIRE = 11;
-  const LEFTFIRE = 12;
-  let step = 0;
-  return (_observation, info) => {
-    step++;
-    const oxygen = typeof info['oxygenFraction'] === 'number' ? info['oxygenFraction'] : 1;
-    if (oxygen < 0.3) return UP;
-    return Math.floor(step / 24) % 2 === 0 ? RIGHTFIRE : LEFTFIRE;
-  };
-}
-
 export function scriptedAgentFor(envId: string, shape: readonly number[]): ScriptedAgent {
   const layout = { size: shape[0] ?? 84, frames: shape[2] ?? 1 };
   switch (envId) {
     case 'Pong-v0':
       return pongTracker(layout);
     case 'Seaquest-v0':
-      return seaquestSurfacer();
+      // The Seaquest helper's player: reads positions from the observation, oxygen from info.
+      return seaquestObservationPlayer(shape);
     default:
       throw new UserError(`--agent scripted: no scripted player for env '${envId}' (have: Pong-v0, Seaquest-v0)`);
   }

@@ -10,6 +10,7 @@ import { readPng, writePng } from '../../../src/record/png.ts';
 import { recordEpisodes } from '../../../src/record/recordEpisodes.ts';
 import { scriptedAgentFor } from '../../../src/record/scriptedAgents.ts';
 import { composeAttackPanel, newestFrame } from '../../../src/record/panels.ts';
+import { Rng } from '../../../src/rng.ts';
 
 function solidFrame(width: number, height: number, rgb: [number, number, number]) {
   const data = new Uint8Array(width * height * 3);
@@ -76,4 +77,15 @@ test('the attack panel shows the perturbation in diverging colours', () => {
   const x = 160 + 2 * 6 + 168 + 1;
   const offset = (18 * panel.width + x) * 3;
   assert.deepEqual([...panel.data.slice(offset, offset + 3)], [255, 0, 0]);
+});
+
+test('the scripted Seaquest player (observation + info only) outscores random play', () => {
+  const env = makeEnv('Seaquest-v0');
+  const scripted = scriptedAgentFor('Seaquest-v0', env.observationSpace.shape);
+  const play = (choose: (observation: Float32Array, info: Record<string, unknown>) => number): number =>
+    recordEpisodes(env, ({ observation, info }) => ({ action: choose(observation, info) }), { episodes: 1, seed: 2, maxFrames: 3000 }).returns[0] ?? 0;
+  const rng = Rng.fromSeed(2);
+  const random = play(() => env.actionSpace.sample(rng));
+  const smart = play(scripted);
+  assert.ok(smart > Math.max(200, 5 * random), `scripted ${smart} vs random ${random}`);
 });
