@@ -2,8 +2,8 @@
  * Experiment wall time: `npm start` (experiments/quickstart.json) end to end in-process, i.e.
  * model load, every condition's episodes, plots and the GIF into a temporary run folder. Beside it,
  * from the same run, the cost of an attacked step relative to a clean one (clean vs FGSM l-inf on
- * the same seeded episodes), which is what dominates longer sweeps. Skipped until models/pong-dqn
- * exists (it is trained separately, see src/commands/train.ts).
+ * the same seeded episodes), which is what dominates longer sweeps. Skipped while the quickstart's
+ * victim model folder is missing (it is trained separately, see src/commands/train.ts).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -26,7 +26,7 @@ export function createRunFolder(root: string, name: string, now = new Date()): s
   }
 }
 
-const CSV_COLUMNS = ['label', 'attack', 'norm', 'eps', 'episodes', 'meanReturn', 'ci95', 'stdReturn', 'degradationPercent', 'actionChangeRate', 'attackRate', 'deltaL0', 'deltaL1', 'deltaL2', 'deltaLinf'] as const;
+const CSV_COLUMNS = ['label', 'attack', 'norm', 'eps', 'episodes', 'meanReturn', 'ci95', 'stdReturn', 'degradationPercent', 'actionChangeRate', 'actionChangeRateAllSteps', 'attackRate', 'deltaL0', 'deltaL1', 'deltaL2', 'deltaLinf'] as const;
 
 function csvCell(value: unknown): string {
   const text = value === null || value === undefined ? '' : String(value);
@@ -35,7 +35,7 @@ function csvCell(value: unknown): string {
 
 export function summaryCsv(conditions: readonly ConditionSummary[]): string {
   const rows = conditions.map((c) =>
-    [c.label, c.attack, c.norm, c.eps, c.episodes, c.meanReturn, c.ci95, c.stdReturn, c.degradationPercent, c.actionChangeRate, c.attackRate, c.meanDelta.l0, c.meanDelta.l1, c.meanDelta.l2, c.meanDelta.linf]
+    [c.label, c.attack, c.norm, c.eps, c.episodes, c.meanReturn, c.ci95, c.stdReturn, c.degradationPercent, c.actionChangeRate, c.actionChangeRateAllSteps, c.attackRate, c.meanDelta.l0, c.meanDelta.l1, c.meanDelta.l2, c.meanDelta.linf]
       .map(csvCell)
       .join(','),
   );

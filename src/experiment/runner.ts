@@ -34,6 +34,8 @@ export interface ConditionSummary {
   readonly degradationPercent: number;
   /** Changed actions / attacked steps: how often an attacked step flips the victim's choice. */
   readonly actionChangeRate: number;
+  /** Changed actions / all steps (equal to the above when every step is attacked). */
+  readonly actionChangeRateAllSteps: number;
   /** Attacked steps / all steps. */
   readonly attackRate: number;
   readonly meanDelta: { readonly l0: number; readonly l1: number; readonly l2: number; readonly linf: number };
@@ -153,6 +155,7 @@ function summarize(config: ExperimentConfig, conditions: ExpandedCondition[], ep
       ci95: ci95(returns),
       degradationPercent: Number.isNaN(cleanMean) ? Number.NaN : degradationPercent(cleanMean, meanReturn, worst),
       actionChangeRate: attacked === 0 ? 0 : changed / attacked,
+      actionChangeRateAllSteps: allSteps === 0 ? 0 : changed / allSteps,
       attackRate: allSteps === 0 ? 0 : attacked / allSteps,
       meanDelta: { l0: weighted('l0'), l1: weighted('l1'), l2: weighted('l2'), linf: weighted('linf') },
     };

@@ -51,6 +51,10 @@ test('a whole run is deterministic: same config and seed, identical summary.json
   assert.equal(byLabel.get('fgsm linf eps=0.1')?.attackRate, 1);
   const everyOther = byLabel.get('fgsm linf eps=0.1 every2')?.attackRate ?? 0;
   assert.ok(everyOther > 0.45 && everyOther < 0.56, `every 2nd step: ${everyOther}`);
+  const sparse = byLabel.get('fgsm linf eps=0.1 every2');
+  // Unattacked steps never change the action, so the all-steps rate is the attacked-steps rate
+  // scaled by the attack rate.
+  assert.ok(Math.abs((sparse?.actionChangeRateAllSteps ?? -1) - (sparse?.actionChangeRate ?? 0) * everyOther) < 1e-12);
   assert.ok(Math.abs((byLabel.get('fgsm linf eps=0.1')?.meanDelta.linf ?? 0) - 0.1) < 1e-3);
   assert.ok((byLabel.get('pgd l2 eps=0.05 k=3')?.meanDelta.l2 ?? 1) <= 0.05 + 1e-4);
   assert.ok((byLabel.get('fgsm linf eps=0.1')?.actionChangeRate ?? 0) > 0, 'a big FGSM step changes the random net\'s actions');
