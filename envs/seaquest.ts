@@ -5,7 +5,8 @@
  *   y = 170. The sub starts each life at the surface, in the middle, facing right.
  * - Actions: the 18 of ALE (NOOP, FIRE, 8 directions, 8 directions + FIRE). The sub moves
  *   `playerSpeed` pixels per frame in the chosen direction and faces the way it last moved
- *   horizontally. FIRE launches a torpedo horizontally the way the sub faces; one torpedo at a time.
+ *   horizontally. FIRE launches a torpedo horizontally the way the sub faces: one torpedo at a
+ *   time, none from the surface.
  * - Four lanes of enemies cross the screen, each lane one way at a time: sharks and enemy subs.
  *   Enemy subs fire shots along their lane. Touching an enemy or a shot costs a life. A torpedo
  *   kills the first enemy it touches for `pointsPerKill` points, plus `pointsPerKillPerLevel` per
@@ -14,7 +15,7 @@
  *   and torpedoes ignore divers.
  * - Oxygen: `oxygenFrames` of air in a full tank; under water it drains by one per frame, at the
  *   surface it refills by `oxygenRefillPerFrame`. Running out costs a life.
- * - Surfacing (reaching the surface after a dive): with no diver it costs a life; with 1-5 divers
+ * - Surfacing (reaching the surface after a dive deeper than 16 pixels): with no diver it costs a life; with 1-5 divers
  *   one diver leaves and the tank refills; with 6 all leave, `fullCrewBonus` points are scored and
  *   the difficulty rises by one level. Lingering at the surface with a full tank for more than
  *   `maxSurfaceFrames` also costs a life (Atari sends a surface patrol; here the rule is direct).
@@ -26,6 +27,9 @@
  * The observation is high-contrast on black water: the player's sub is white, enemy subs light
  * grey, sharks mid grey, divers dark grey, torpedoes and shots thin bright bars; a dim surface line
  * and sea floor; below the floor an oxygen bar and one block per diver carried.
+ *
+ * Two scripted players show competent play: `scriptedSeaquestAction` reads the true state (tests),
+ * `seaquestObservationPlayer` reads the observation and info only (`advgym record --agent scripted`).
  */
 import { UserError } from '../src/errors.ts';
 import type { RgbFrame } from '../src/gym/env.ts';
@@ -35,13 +39,13 @@ import type { Rgb } from './draw.ts';
 import type { Game, GameStepResult } from './game.ts';
 
 export interface SeaquestParams {
-  /** Lives at the start; the game ends when they are gone (Atari: 3 + 1 in reserve; here 3). */
+  /** Lives at the start; the game ends when they are gone. */
   readonly lives: number;
   /** Player sub speed, logical pixels per frame on each axis. */
   readonly playerSpeed: number;
   /** Torpedo speed, logical pixels per frame. */
   readonly torpedoSpeed: number;
-  /** Frames of air in a full tank (Atari: about 2000 frames; shorter so random play dies sooner). */
+  /** Frames of air in a full tank (kept short so that random play runs out of air, and of lives, soon). */
   readonly oxygenFrames: number;
   /** Oxygen units refilled per frame at the surface. */
   readonly oxygenRefillPerFrame: number;

@@ -73,6 +73,13 @@ test('Seaquest-v0 passes checkEnv through makeEnv and as the bare game env', () 
   checkEnv(findGame('Seaquest-v0').makeGameEnv(84, { lives: 1 }), { seed: 4, steps: 400 });
 });
 
+test('bad game params are one-line errors naming the field', () => {
+  assert.throws(() => makeEnv('Seaquest-v0', { game: { oxygenFrames: 0 } }), /game\.oxygenFrames: must be a positive integer/);
+  assert.throws(() => makeEnv('Seaquest-v0', { game: { enemySubShare: 2 } }), /game\.enemySubShare: must be a probability/);
+  assert.throws(() => makeEnv('Seaquest-v0', { game: { maxEnemySpeed: 0.5 } }), /game\.maxEnemySpeed: must be at least enemySpeed/);
+  assert.doesNotThrow(() => makeEnv('Seaquest-v0', { game: { lives: 1, oxygenFrames: 300 } }));
+});
+
 test('18 ALE actions in ALE order', () => {
   assert.equal(SEAQUEST_ACTIONS.length, 18);
   assert.deepEqual(SEAQUEST_ACTIONS.slice(0, 6), ['NOOP', 'FIRE', 'UP', 'RIGHT', 'LEFT', 'DOWN']);
