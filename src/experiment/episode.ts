@@ -39,6 +39,8 @@ export interface EpisodeOptions {
   /** Record attack panels for the first `recordFrames` steps (0: none). */
   readonly recordFrames: number;
   readonly panelScale: number;
+  /** Stop after this many steps (a short recording), as a truncation; unset: play to the end. */
+  readonly maxSteps?: number;
 }
 
 function greedyAction(policy: Policy, observation: Float32Array): number {
@@ -93,8 +95,8 @@ export function runEpisode(
     if (options.keepSteps) steps.push({ step: length, cleanAction, action, reward: result.reward, attacked: seen?.attacked ?? false, delta });
     length++;
     observation = result.observation;
-    if (result.terminated || result.truncated) {
-      truncated = result.truncated && !result.terminated;
+    if (result.terminated || result.truncated || length === options.maxSteps) {
+      truncated = !result.terminated;
       break;
     }
   }

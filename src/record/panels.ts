@@ -77,10 +77,12 @@ export function composeAttackPanel(input: PanelInput): RgbFrame {
   context.font = '11px sans-serif';
   label('game', (xs[0] ?? 0) + 4, 13);
   label('clean view', (xs[1] ?? 0) + 4, 13);
-  label(`delta (red +, blue -, ±${input.deltaScale.toPrecision(2)})`, (xs[2] ?? 0) + 4, 13);
+  // Amplification: a change of deltaScale gets full colour, i.e. 1/deltaScale times a grey step.
+  label(`delta x${formatGain(1 / (input.deltaScale || 1))} (red +, blue -)`, (xs[2] ?? 0) + 4, 13);
   label(input.wasAttacked ? 'attacked view' : 'attacked view (step not attacked)', (xs[3] ?? 0) + 4, 13);
   const footerY = height - 6;
   label(`clean: ${input.cleanAction}`, (xs[1] ?? 0) + 4, footerY);
+  label(`full colour at ±${input.deltaScale.toPrecision(2)}`, (xs[2] ?? 0) + 4, footerY);
   const changed = input.cleanAction !== input.attackedAction;
   label(`attacked: ${input.attackedAction}${changed ? ' (changed)' : ''}`, (xs[3] ?? 0) + 4, footerY, changed ? '#ff6060' : '#e0e0e0');
 
@@ -92,6 +94,10 @@ export function composeAttackPanel(input: PanelInput): RgbFrame {
     data[q + 2] = rgba[p + 2] as number;
   }
   return { width, height, data };
+}
+
+function formatGain(gain: number): string {
+  return gain >= 10 ? String(Math.round(gain)) : gain.toPrecision(2);
 }
 
 /** Channel `frames - 1` (the newest frame) of an [size, size, frames] observation. */

@@ -48,6 +48,7 @@ export async function recordAttackGif(env: Env<Float32Array>, modelDir: string, 
       seed: options.seed + episode,
       keepSteps: false,
       recordFrames: options.maxFrames - frames.length,
+      maxSteps: options.maxFrames - frames.length,
       panelScale: norm === 'linf' && options.eps > 0 ? options.eps : Math.max(options.eps, 1 / 255),
     });
     frames.push(...result.frames);
