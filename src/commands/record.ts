@@ -12,6 +12,7 @@ import { writePng } from '../record/png.ts';
 import { recordEpisodes } from '../record/recordEpisodes.ts';
 import { scriptedAgentFor } from '../record/scriptedAgents.ts';
 import { recordAttackGif } from '../record/recordAttack.ts';
+import { positiveInteger } from './checks.ts';
 
 interface RecordArgs {
   env: string;
@@ -29,11 +30,6 @@ interface RecordArgs {
   'max-frames': number;
   'points-to-win'?: number;
   backend?: string;
-}
-
-function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new UserError(`--${name}: must be a positive integer, got ${value}`);
-  return value;
 }
 
 export const recordCommand: CommandModule<object, RecordArgs> = {

@@ -7,8 +7,9 @@ import { createProgress } from '../experiment/progress.ts';
 import { runExperiment } from '../experiment/runner.ts';
 import { createRunFolder, writeRunFolder } from '../experiment/runFolder.ts';
 import { formatSummaryTable } from '../experiment/table.ts';
-import { backendInfo, initBackend, parseBackendChoice } from '../tensor/backend.ts';
+import { backendInfo } from '../tensor/backend.ts';
 import { UserError } from '../errors.ts';
+import { initBackendFromFlag } from './checks.ts';
 
 interface RunArgs {
   config: string;
@@ -39,7 +40,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       if (!Number.isInteger(args.episodes) || args.episodes < 1) throw new UserError(`--episodes: must be a positive integer, got ${args.episodes}`);
       config.episodes = args.episodes;
     }
-    await initBackend(args.backend === undefined ? undefined : parseBackendChoice(args.backend, '--backend'));
+    await initBackendFromFlag(args.backend);
     const victim = await loadPolicy(config.victim);
     const substitute = config.substitute === undefined ? undefined : await loadPolicy(config.substitute);
     const progress = createProgress();

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { defaultBehaviourCloningConfig, trainBehaviourCloning } from '../../agents/bc/train.ts';
 import { UserError } from '../errors.ts';
-import { initBackend, parseBackendChoice } from '../tensor/backend.ts';
+import { positiveInteger } from './checks.ts';
+import { initBackendFromFlag } from './checks.ts';
 
 interface TrainArgs {
   algorithm: string;
@@ -19,11 +20,6 @@ interface TrainArgs {
   'points-to-win'?: number;
   backend?: string;
   force: boolean;
-}
-
-function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new UserError(`--${name}: must be a positive integer, got ${value}`);
-  return value;
 }
 
 export const trainCommand: CommandModule<object, TrainArgs> = {
@@ -43,7 +39,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
   handler: async (args) => {
     if (existsSync(join(args.out, 'model.json')) && !args.force) throw new UserError(`--out: ${args.out} already holds a model; pass --force to replace it`);
     if (!Number.isInteger(args.seed)) throw new UserError(`--seed: must be an integer, got ${args.seed}`);
-    await initBackend(args.backend === undefined ? undefined : parseBackendChoice(args.backend, '--backend'));
+    await initBackendFromFlag(args.backend);
     const game = args['points-to-win'] === undefined ? {} : { pointsToWin: positiveInteger('points-to-win', args['points-to-win']) };
     await trainBehaviourCloning(
       {

@@ -5,8 +5,8 @@ import { makeAttack, makeTiming } from '../adversary/fromConfig.ts';
 import type { Env, RgbFrame } from '../gym/env.ts';
 import { runEpisode } from '../experiment/episode.ts';
 import { Rng } from '../rng.ts';
-import { initBackend, parseBackendChoice } from '../tensor/backend.ts';
 import { UserError } from '../errors.ts';
+import { initBackendFromFlag } from '../commands/checks.ts';
 
 export interface AttackRecordOptions {
   readonly attack: string;
@@ -22,7 +22,7 @@ const ATTACKS = ['fgsm', 'pgd', 'random'] as const;
 const NORMS = ['linf', 'l2', 'l1'] as const;
 
 export async function recordAttackGif(env: Env<Float32Array>, modelDir: string, options: AttackRecordOptions): Promise<{ frames: RgbFrame[]; returns: number[] }> {
-  await initBackend(options.backend === undefined ? undefined : parseBackendChoice(options.backend, '--backend'));
+  await initBackendFromFlag(options.backend);
   const victim = await loadPolicy(modelDir);
   const norm = NORMS.find((n) => n === options.norm);
   if (norm === undefined) throw new UserError(`--norm: must be one of ${NORMS.join(', ')}, got '${options.norm}'`);

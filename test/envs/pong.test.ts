@@ -24,6 +24,7 @@ import type { PongDraft, PongParams, PongState } from '../../envs/pong.ts';
 import { checkEnv, hashObservation } from '../../src/gym/checkEnv.ts';
 import type { Env } from '../../src/gym/env.ts';
 import { Rng } from '../../src/rng.ts';
+import { trajectory as playTrajectory, type Chooser } from '../helpers/trajectory.ts';
 
 const params = defaultPongParams;
 
@@ -32,7 +33,6 @@ function draft(overrides: Partial<PongDraft>): PongDraft {
   return { ...initialState(params, Rng.fromSeed(0)), serveDelay: 0, ...overrides };
 }
 
-type Chooser = (observation: Float32Array, rng: Rng) => number;
 
 const randomActions: Chooser = (_, rng) => rng.int(0, 2);
 
@@ -54,29 +54,8 @@ const pixelTracker: Chooser = (observation) => {
   return gap < -1 ? 1 : gap > 1 ? 2 : 0;
 };
 
-/** Plays a seeded episode; returns a fingerprint of the whole trajectory. */
-function trajectory(
-  env: Env<Float32Array>,
-  seed: number,
-  maxSteps: number,
-  choose: Chooser = randomActions,
-): { hash: string; steps: number; totalReward: number; info: Record<string, unknown> } {
-  const actions = Rng.fromSeed(seed + 1000);
-  let observation = env.reset({ seed }).observation;
-  const hashes = [hashObservation(observation)];
-  let totalReward = 0;
-  let info: Record<string, unknown> = {};
-  let steps = 0;
-  for (; steps < maxSteps; ) {
-    const result = env.step(choose(observation, actions));
-    observation = result.observation;
-    steps++;
-    hashes.push(hashObservation(result.observation), String(result.reward));
-    totalReward += result.reward;
-    info = result.info;
-    if (result.terminated || result.truncated) break;
-  }
-  return { hash: hashObservation(new TextEncoder().encode(hashes.join(','))), steps, totalReward, info };
+function trajectory(env: Env<Float32Array>, seed: number, maxSteps: number, choose: Chooser = randomActions): ReturnType<typeof playTrajectory> {
+  return playTrajectory(env, seed, maxSteps, choose);
 }
 
 test('Pong-v0 passes checkEnv through makeEnv and as the bare game env', () => {

@@ -30,6 +30,7 @@ import type { Enemy, SeaquestDraft, SeaquestParams, SeaquestState } from '../../
 import { checkEnv, hashObservation } from '../../src/gym/checkEnv.ts';
 import type { Env } from '../../src/gym/env.ts';
 import { Rng } from '../../src/rng.ts';
+import { trajectory as playTrajectory } from '../helpers/trajectory.ts';
 
 const params = defaultSeaquestParams;
 /** Nothing spawns and enemy subs never fire: the field holds only what a test puts there. */
@@ -50,22 +51,9 @@ function stepOnce(state: SeaquestState, action: string, p: SeaquestParams = quie
   return step(state, seaquestAction(action as (typeof SEAQUEST_ACTIONS)[number]), p, Rng.fromSeed(0));
 }
 
-/** Plays a seeded episode through makeEnv with seeded random actions; a fingerprint of the whole trajectory. */
-function trajectory(env: Env<Float32Array>, seed: number, maxSteps: number): { hash: string; steps: number; totalReward: number; info: Record<string, unknown> } {
-  const actions = Rng.fromSeed(seed + 1000);
-  const hashes = [hashObservation(env.reset({ seed }).observation)];
-  let totalReward = 0;
-  let info: Record<string, unknown> = {};
-  let steps = 0;
-  while (steps < maxSteps) {
-    const result = env.step(actions.int(0, 17));
-    steps++;
-    hashes.push(hashObservation(result.observation), String(result.reward));
-    totalReward += result.reward;
-    info = result.info;
-    if (result.terminated || result.truncated) break;
-  }
-  return { hash: hashObservation(new TextEncoder().encode(hashes.join(','))), steps, totalReward, info };
+/** A seeded episode through makeEnv with seeded random actions, fingerprinted. */
+function trajectory(env: Env<Float32Array>, seed: number, maxSteps: number): ReturnType<typeof playTrajectory> {
+  return playTrajectory(env, seed, maxSteps, (_, rng) => rng.int(0, 17));
 }
 
 test('Seaquest-v0 passes checkEnv through makeEnv and as the bare game env', () => {
