@@ -1,8 +1,10 @@
 /** Builds attacks and timing strategies from plain (already validated) config objects. */
+import { UserError } from '../errors.ts';
 import type { Rng } from '../rng.ts';
 import { fgsm } from './fgsm.ts';
 import { pgd } from './pgd.ts';
 import { randomNoise } from './randomNoise.ts';
+import { validateBudget } from './norms.ts';
 import { budget, everyNth, everyStep, strategic } from './timing.ts';
 import type { Attack, Norm, Scope, TimingStrategy } from './types.ts';
 
@@ -24,8 +26,16 @@ export type TimingConfig =
   | { readonly kind: 'strategic'; readonly beta: number }
   | { readonly kind: 'budget'; readonly fraction: number; readonly beta?: number | undefined };
 
+/**
+ * The attack a config describes. Budget, steps and stepSize are checked here, so a bad config fails
+ * before the first episode; targetAction is checked on each call, against the policy's action count.
+ */
 export function makeAttack(config: AttackConfig): Attack {
   const { kind, steps, stepSize, randomStart, ...budgetAndTarget } = config;
+  if (!['fgsm', 'pgd', 'random'].includes(kind)) throw new UserError(`attack.kind: must be fgsm, pgd or random, got '${String(kind)}'`);
+  validateBudget(config, `attack (${kind})`);
+  if (steps !== undefined && !(Number.isInteger(steps) && steps >= 1)) throw new UserError(`attack.steps: must be an integer >= 1, got ${steps}`);
+  if (stepSize !== undefined && !(Number.isFinite(stepSize) && stepSize > 0)) throw new UserError(`attack.stepSize: must be a finite number > 0, got ${stepSize}`);
   switch (kind) {
     case 'fgsm':
       return (policy, obs) => fgsm(policy, obs, budgetAndTarget);

@@ -3,14 +3,19 @@
  * (default 2.5 * eps / steps, Madry's rule), each followed by projection onto the eps-ball of the
  * norm around the clean observation (linf: clip; l2: rescale; l1: Duchi et al.'s exact projection)
  * and onto [0,1]. Clipping to [0,1] only shrinks each coordinate of delta, so it never leaves the
- * ball. Optional random start inside the ball, drawn from the seeded Rng.
+ * ball. Optional random start inside the ball, drawn from the seeded Rng. Untargeted PGD keeps the
+ * clean observation's greedy actions as labels for every step, and returns, per row, the iterate
+ * with the highest attack loss (the last one costs one extra forward pass to score).
+ * l1 steps are FGSM-l1's greedy (sparse) steps followed by the Euclidean l1-ball projection; on
+ * near-linear nets that gains little over one FGSM-l1 step, and without the best-iterate rule the
+ * last iterate could end slightly below it (test/src/adversary/pgd.test.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Policy } from '../../agents/policy.ts';
 import { UserError } from '../errors.ts';
 import type { Rng } from '../rng.ts';
 import { finishObservation, normStep, validateFgsmOptions } from './fgsm.ts';
-import { attackDirection, greedyLabels } from './gradient.ts';
+import { attackLoss, greedyLabels, lossAndDirection } from './gradient.ts';
 import { perSampleSum, projectL1, scopeMask } from './norms.ts';
 import type { Norm, PgdOptions } from './types.ts';
 
@@ -34,7 +39,7 @@ function randomStart(shape: [number, number, number, number], mask: Float32Array
   // A random direction at a random radius inside the ball.
   for (let start = 0; start < noise.length; start += size) {
     const sample = noise.subarray(start, start + size);
-    const length = norm === 'l2' ? Math.hypot(...sample) : sample.reduce((a, v) => a + Math.abs(v), 0);
+    const length = norm === 'l2' ? Math.sqrt(sample.reduce((a, v) => a + v * v, 0)) : sample.reduce((a, v) => a + Math.abs(v), 0);
     const radius = eps * rng.float();
     for (let i = 0; i < sample.length; i++) sample[i] = ((sample[i] as number) / (length || 1)) * radius;
   }
@@ -56,16 +61,35 @@ export function pgd(policy: Policy, obs: tf.Tensor4D, options: PgdOptions, rng?:
       const start = tf.tensor4d(randomStart(obs.shape, maskValues, options.eps, options.norm, rng), obs.shape);
       x = tf.clipByValue(tf.add(obs, start), 0, 1) as tf.Tensor4D;
     }
+    // Best iterate per row: the loss at each iterate comes free with its gradient, so PGD returns
+    // the strongest point it visited rather than wherever the last (possibly oscillating) step ended.
+    let best = x;
+    let bestLoss: tf.Tensor1D = tf.fill([obs.shape[0]], -Infinity) as tf.Tensor1D;
+    const keepBetter = (candidate: tf.Tensor4D, loss: tf.Tensor1D): void => {
+      const [nextBest, nextBestLoss] = tf.tidy(() => {
+        const improved = tf.reshape(tf.greater(loss, bestLoss), [-1, 1, 1, 1]); // per row, broadcast over the row
+        return [tf.where(improved, candidate, best) as tf.Tensor4D, tf.maximum(loss, bestLoss) as tf.Tensor1D] as const;
+      });
+      if (best !== obs && best !== x) best.dispose();
+      bestLoss.dispose();
+      best = nextBest;
+      bestLoss = nextBestLoss;
+    };
     for (let step = 0; step < options.steps; step++) {
-      const next = tf.tidy(() => {
-        const direction = tf.mul(attackDirection(policy, x, options.targetAction, cleanLabels), mask) as tf.Tensor4D;
+      const { loss, next } = tf.tidy(() => {
+        const { loss: lossHere, direction: raw } = lossAndDirection(policy, x, options.targetAction, cleanLabels);
+        const direction = tf.mul(raw, mask) as tf.Tensor4D;
         const moved = tf.add(x, normStep(x, direction, mask, stepSize, options.norm)) as tf.Tensor4D;
         const delta = projectDelta(tf.sub(moved, obs) as tf.Tensor4D, options.eps, options.norm);
-        return tf.clipByValue(tf.add(obs, delta), 0, 1) as tf.Tensor4D;
+        return { loss: lossHere, next: tf.clipByValue(tf.add(obs, delta), 0, 1) as tf.Tensor4D };
       });
-      if (x !== obs) x.dispose();
+      keepBetter(x, loss);
+      loss.dispose();
+      if (x !== obs && x !== best) x.dispose();
       x = next;
     }
-    return finishObservation(x, options.quantize);
+    const finalLoss = attackLoss(policy, x, options.targetAction, cleanLabels);
+    keepBetter(x, finalLoss);
+    return finishObservation(best, options.quantize);
   });
 }

@@ -1,0 +1,109 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../../../src/tensor/backend.ts';
+import { AdversarialObservation } from '../../../src/adversary/adversarialObservation.ts';
+import { fgsm } from '../../../src/adversary/fgsm.ts';
+import { makeAttack, makeTiming } from '../../../src/adversary/fromConfig.ts';
+import { actionPreference } from '../../../src/adversary/timing.ts';
+import type { TimingContext } from '../../../src/adversary/types.ts';
+import { Rng } from '../../../src/rng.ts';
+import { linearPolicy } from '../../helpers/linearPolicy.ts';
+
+before(async () => {
+  await initBackend('cpu');
+});
+
+const SHAPE: [number, number, number] = [4, 4, 2];
+const SIZE = 32;
+
+function randomLinear(seed: number, actions = 3): ReturnType<typeof linearPolicy> {
+  const rng = Rng.fromSeed(seed);
+  return linearPolicy(Array.from({ length: SIZE }, () => Array.from({ length: actions }, () => rng.normal())), SHAPE);
+}
+
+function observations(seed: number, count: number): Float32Array[] {
+  const rng = Rng.fromSeed(seed);
+  return Array.from({ length: count }, () => Float32Array.from({ length: SIZE }, () => rng.float()));
+}
+
+test('black-box transfer: the attack uses the source gradient, actions and timing are read as documented', () => {
+  const victim = randomLinear(1);
+  const source = randomLinear(2);
+  const contexts: TimingContext[] = [];
+  const adversary = new AdversarialObservation({
+    victim,
+    source,
+    attack: makeAttack({ kind: 'fgsm', eps: 0.1, norm: 'linf', scope: 'all' }),
+    // records what the timing strategy is shown, attacks every step
+    timing: { name: 'spy', shouldAttack: (context) => (contexts.push({ ...context, probabilities: Float32Array.from(context.probabilities) }), true), reset: () => undefined },
+    rng: Rng.fromSeed(3),
+  });
+  for (const [step, observation] of observations(4, 20).entries()) {
+    const seen = adversary.perceive(observation);
+    tf.tidy(() => {
+      const x = tf.tensor4d(observation, [1, ...SHAPE]);
+      const expected = fgsm(source, x, { eps: 0.1, norm: 'linf', scope: 'all' });
+      assert.deepEqual(seen.observation, expected.dataSync(), 'perturbed with the substitute, not the victim');
+      assert.equal(seen.cleanAction, victim.act(x)[0]);
+      assert.equal(seen.attackedAction, victim.act(expected)[0]);
+      const sourceProbabilities = tf.softmax(source.logits(x)).dataSync();
+      const shown = contexts[step]?.probabilities ?? new Float32Array();
+      shown.forEach((p, a) => assert.ok(Math.abs(p - (sourceProbabilities[a] ?? NaN)) < 1e-6, 'timing sees the source policy'));
+      assert.equal(contexts[step]?.step, step);
+      assert.equal(contexts[step]?.attackedSoFar, step);
+    });
+  }
+});
+
+test('strategic timing through the wrapper attacks exactly the steps whose preference reaches beta', () => {
+  const victim = randomLinear(5);
+  const beta = 0.5;
+  const adversary = new AdversarialObservation({
+    victim,
+    source: victim,
+    attack: makeAttack({ kind: 'fgsm', eps: 0.05, norm: 'l2' }),
+    timing: makeTiming({ kind: 'strategic', beta }),
+    rng: Rng.fromSeed(6),
+  });
+  let expectedAttacks = 0;
+  const all = observations(7, 200);
+  for (const observation of all) {
+    const preference = tf.tidy(() => actionPreference(tf.softmax(victim.logits(tf.tensor4d(observation, [1, ...SHAPE]))).dataSync() as Float32Array));
+    const seen = adversary.perceive(observation);
+    assert.equal(seen.attacked, preference >= beta);
+    if (seen.attacked) expectedAttacks++;
+    else assert.deepEqual(seen.deltaNorms, { l0: 0, l1: 0, l2: 0, linf: 0 });
+  }
+  assert.ok(expectedAttacks > 0 && expectedAttacks < all.length, `beta splits the steps (${expectedAttacks} of ${all.length})`);
+  assert.equal(adversary.attackRate(), expectedAttacks / all.length);
+});
+
+test('the budget resets per episode while the attack rate spans episodes; random attacks are seeded', () => {
+  const victim = randomLinear(8);
+  const run = (): { attacked: boolean[]; seen: Float32Array[]; rate: number } => {
+    const adversary = new AdversarialObservation({
+      victim,
+      source: victim,
+      attack: makeAttack({ kind: 'random', eps: 0.02, norm: 'linf' }),
+      timing: makeTiming({ kind: 'budget', fraction: 0.5 }),
+      rng: Rng.fromSeed(9),
+    });
+    const attacked: boolean[] = [];
+    const seen: Float32Array[] = [];
+    for (let episode = 0; episode < 2; episode++) {
+      adversary.resetEpisode();
+      for (const observation of observations(10, 4)) {
+        const result = adversary.perceive(observation);
+        attacked.push(result.attacked);
+        seen.push(result.observation);
+      }
+    }
+    return { attacked, seen, rate: adversary.attackRate() };
+  };
+  const first = run();
+  // fraction 0.5 of steps seen so far in the episode: steps 1 and 3 (0-based) of each episode
+  assert.deepEqual(first.attacked, [false, true, false, true, false, true, false, true]);
+  assert.equal(first.rate, 0.5);
+  assert.deepEqual(run().seen, first.seen, 'same seed, same perturbations');
+});
