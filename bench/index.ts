@@ -2,6 +2,7 @@
  * `npm run bench`: every benchmark section in turn (never part of `npm test`). Each section lives
  * in its own file and exports one run function; add a section with one import and one call.
  */
+import { runAdversaryBench } from './adversary.ts';
 import { runBackendBench } from './backend.ts';
 import { runEnvBench } from './envs.ts';
 import { runExperimentBench } from './experiment.ts';
@@ -9,3 +10,4 @@ import { runExperimentBench } from './experiment.ts';
 await runBackendBench();
 runEnvBench();
 await runExperimentBench();
+await runAdversaryBench();
