@@ -26,3 +26,43 @@ export function buildQNetwork(inputShape: readonly [number, number, number], act
     ],
   });
 }
+
+/**
+ * Architectures an actor-critic can use: the conv nets above, or 'mlp' (flatten, dense 64, ReLU)
+ * for tiny test and debugging envs whose observations are too small for 8x8 stride-4 convolutions.
+ */
+export type ActorCriticArchitecture = Architecture | 'mlp';
+
+/**
+ * The A3C network (Mnih et al. 2016, "A3C FF"): one shared trunk with two heads, policy logits
+ * (output 0, so it is what Policy.logits and every attack read) and the state value V(s)
+ * (output 1). The trunk is the same as buildQNetwork's, so DQN and A3C agents present attacks
+ * with the same architecture (Huang et al. compare them and transfer between them).
+ */
+export function buildActorCritic(
+  inputShape: readonly [number, number, number],
+  actionCount: number,
+  seed: number,
+  architecture: ActorCriticArchitecture = 'dqn2013',
+): tfl.LayersModel {
+  let next = seed;
+  const init = (): ReturnType<typeof tfl.initializers.heNormal> => tfl.initializers.heNormal({ seed: next++ });
+  const input = tfl.input({ shape: [...inputShape] });
+  let x = input as tfl.SymbolicTensor;
+  if (architecture === 'mlp') {
+    x = tfl.layers.flatten().apply(x) as tfl.SymbolicTensor;
+    x = tfl.layers.dense({ units: 64, activation: 'relu', kernelInitializer: init() }).apply(x) as tfl.SymbolicTensor;
+  } else {
+    const convs: Array<[number, number, number]> = architecture === 'dqn2013' ? [[16, 8, 4], [32, 4, 2]] : [[32, 8, 4], [64, 4, 2], [64, 3, 1]];
+    for (const [filters, kernelSize, strides] of convs) {
+      x = tfl.layers.conv2d({ filters, kernelSize, strides, activation: 'relu', kernelInitializer: init() }).apply(x) as tfl.SymbolicTensor;
+    }
+    x = tfl.layers.flatten().apply(x) as tfl.SymbolicTensor;
+    x = tfl.layers.dense({ units: architecture === 'dqn2013' ? 256 : 512, activation: 'relu', kernelInitializer: init() }).apply(x) as tfl.SymbolicTensor;
+  }
+  // Small initial policy weights keep the first policy close to uniform (high entropy), so early
+  // rollouts explore every action; CleanRL and SB3 initialise the policy head with gain 0.01.
+  const policy = tfl.layers.dense({ units: actionCount, name: 'policy_logits', kernelInitializer: tfl.initializers.randomNormal({ mean: 0, stddev: 0.01, seed: next++ }) }).apply(x) as tfl.SymbolicTensor;
+  const value = tfl.layers.dense({ units: 1, name: 'value', kernelInitializer: tfl.initializers.glorotUniform({ seed: next++ }) }).apply(x) as tfl.SymbolicTensor;
+  return tfl.model({ inputs: input, outputs: [policy, value] });
+}
