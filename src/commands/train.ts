@@ -1,6 +1,6 @@
 /**
- * `advgym train bc`: behaviour cloning of the scripted player (agents/bc/train.ts), the quick
- * competent victim. DQN and A3C trainers are separate issues and will join here as `train dqn|a3c`.
+ * `advgym train bc|dqn`: behaviour cloning of the scripted player (agents/bc/train.ts), the quick
+ * competent victim; DQN (src/commands/trainDqn.ts). A3C joins as a sibling branch.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,13 +9,16 @@ import { defaultBehaviourCloningConfig, trainBehaviourCloning } from '../../agen
 import { UserError } from '../errors.ts';
 import { positiveInteger } from './checks.ts';
 import { initBackendFromFlag } from './checks.ts';
+import { runTrainDqn } from './trainDqn.ts';
 
 interface TrainArgs {
   algorithm: string;
-  env: string;
+  env?: string;
   out: string;
-  seed: number;
-  steps: number;
+  seed?: number;
+  steps?: number;
+  config?: string;
+  resume: boolean;
   samples: number;
   'points-to-win'?: number;
   backend?: string;
@@ -24,30 +27,37 @@ interface TrainArgs {
 
 export const trainCommand: CommandModule<object, TrainArgs> = {
   command: 'train <algorithm>',
-  describe: 'train an agent: bc (behaviour cloning of the scripted player)',
+  describe: 'train an agent: bc (behaviour cloning of the scripted player) or dqn',
   builder: (yargs: Argv) =>
     yargs
-      .positional('algorithm', { type: 'string', choices: ['bc'], demandOption: true })
-      .option('env', { type: 'string', default: 'Pong-v0' })
+      .positional('algorithm', { type: 'string', choices: ['bc', 'dqn'], demandOption: true })
+      .option('env', { type: 'string', describe: 'env id (default Pong-v0)' })
       .option('out', { type: 'string', demandOption: true, describe: 'model folder to write' })
-      .option('seed', { type: 'number', default: defaultBehaviourCloningConfig.seed })
-      .option('steps', { type: 'number', default: defaultBehaviourCloningConfig.trainSteps, describe: 'gradient updates' })
+      .option('seed', { type: 'number', describe: `seed (bc default ${defaultBehaviourCloningConfig.seed}; dqn: config seed)` })
+      .option('steps', { type: 'number', describe: `bc: gradient updates (default ${defaultBehaviourCloningConfig.trainSteps}); dqn: agent steps (totalSteps)` })
+      .option('config', { type: 'string', describe: 'dqn: JSON config file (agents/dqn/config.ts fields); flags override it' })
+      .option('resume', { type: 'boolean', default: false, describe: 'dqn: continue the run in --out from its checkpoint' })
       .option('samples', { type: 'number', default: defaultBehaviourCloningConfig.samples, describe: 'teacher-labelled observations' })
       .option('points-to-win', { type: 'number', describe: 'Pong-v0 match length for evaluation and data' })
       .option('force', { type: 'boolean', default: false, describe: 'overwrite an existing model folder' })
       .option('backend', { type: 'string', describe: 'tensor backend: auto|node|wasm|cpu' }) as unknown as Argv<TrainArgs>,
   handler: async (args) => {
+    if (args.algorithm === 'dqn') {
+      await runTrainDqn({ env: args.env, out: args.out, config: args.config, steps: args.steps, seed: args.seed, backend: args.backend, resume: args.resume, force: args.force });
+      return;
+    }
     if (existsSync(join(args.out, 'model.json')) && !args.force) throw new UserError(`--out: ${args.out} already holds a model; pass --force to replace it`);
-    if (!Number.isInteger(args.seed)) throw new UserError(`--seed: must be an integer, got ${args.seed}`);
+    const seed = args.seed ?? defaultBehaviourCloningConfig.seed;
+    if (!Number.isInteger(seed)) throw new UserError(`--seed: must be an integer, got ${seed}`);
     await initBackendFromFlag(args.backend);
     const game = args['points-to-win'] === undefined ? {} : { pointsToWin: positiveInteger('points-to-win', args['points-to-win']) };
     await trainBehaviourCloning(
       {
         ...defaultBehaviourCloningConfig,
-        env: args.env,
+        env: args.env ?? 'Pong-v0',
         envOptions: { game },
-        seed: args.seed,
-        trainSteps: positiveInteger('steps', args.steps),
+        seed,
+        trainSteps: positiveInteger('steps', args.steps ?? defaultBehaviourCloningConfig.trainSteps),
         samples: positiveInteger('samples', args.samples),
       },
       args.out,

@@ -1,0 +1,79 @@
+/**
+ * Every DQN hyper-parameter in one strict, documented schema (CleanRL style). Defaults follow Mnih
+ * et al. 2015 ("Nature DQN") where our smaller games allow, and are shortened for speed on 2 CPU
+ * cores where noted; each field says where its value comes from.
+ */
+import { z } from 'zod';
+import { UserError } from '../../src/errors.ts';
+
+export const dqnConfigSchema = z.strictObject({
+  /** Registered env id (envs/index.ts). */
+  env: z.string().min(1).default('Pong-v0'),
+  /** makeEnv options (frame skip, stack, size, game params). Defaults = the DQN preprocessing. */
+  envOptions: z.record(z.string(), z.unknown()).default({}),
+  /** 'dqn2013' (Mnih et al. 2013, default: ~0.68M params, fast on CPU) or 'nature2015'. */
+  architecture: z.enum(['dqn2013', 'nature2015']).default('dqn2013'),
+  /** Seed for weights, exploration, replay sampling and training episodes. */
+  seed: z.int().default(0),
+  /** Agent steps (env steps after frame skip) to train for. Nature: 50M frames; ours: far fewer. */
+  totalSteps: z.int().min(1).default(500_000),
+  /** Replay capacity in transitions. Nature: 1M; 100k as CleanRL's Atari default (7,064 B each: 0.71 GB). */
+  bufferSize: z.int().min(2).default(100_000),
+  /** Random-policy steps before learning starts. Nature: 50k; CleanRL: 80k; ours 10k for speed. */
+  learningStarts: z.int().min(0).default(10_000),
+  /** Agent steps between gradient updates. Nature and CleanRL: 4. */
+  trainFrequency: z.int().min(1).default(4),
+  /** Minibatch size. Nature: 32. */
+  batchSize: z.int().min(1).default(32),
+  /** Discount. Nature: 0.99. */
+  gamma: z.number().min(0).max(1).default(0.99),
+  /** Adam learning rate. CleanRL Atari: 1e-4 (Nature used RMSProp 2.5e-4). */
+  learningRate: z.number().positive().default(1e-4),
+  /** Adam epsilon. PyTorch/CleanRL 1e-8; Dopamine 1.5e-4, which damps steps on rarely-seen weights. */
+  adamEpsilon: z.number().positive().default(1.5e-4),
+  /** Agent steps between target-network syncs. Nature: 10k; CleanRL: 1k (faster on short runs). */
+  targetUpdateInterval: z.int().min(1).default(1_000),
+  /** Global-norm gradient clip (SB3 DQN: 10). 0 disables. */
+  maxGradNorm: z.number().min(0).default(10),
+  /** Huber loss delta (Nature clips the TD error to [-1, 1], the same as Huber with delta 1). */
+  huberDelta: z.number().positive().default(1),
+  /** Double DQN targets (van Hasselt et al. 2016): online net picks, target net evaluates. */
+  doubleDqn: z.boolean().default(true),
+  /** Epsilon-greedy: linear decay from start to end over `epsilonDecaySteps` (Nature: 1 -> 0.1 over 1M frames). */
+  epsilonStart: z.number().min(0).max(1).default(1),
+  epsilonEnd: z.number().min(0).max(1).default(0.01),
+  epsilonDecaySteps: z.int().min(1).default(120_000),
+  /** Agent steps between greedy evaluations (the best-so-far weights go to OUT/best/). */
+  evalInterval: z.int().min(1).default(25_000),
+  /** Greedy episodes per periodic evaluation (episode i seeded evalSeed + i). */
+  evalEpisodes: z.int().min(1).default(3),
+  /** Episodes of the final evaluation recorded in agent.json. */
+  finalEvalEpisodes: z.int().min(1).default(10),
+  /** Seed of evaluation episodes, disjoint from training seeds (seed + episode index). */
+  evalSeed: z.int().default(10_000),
+  /** Agent steps between progress lines / CSV rows. */
+  logInterval: z.int().min(1).default(2_000),
+  /** Agent steps between checkpoints (and training.csv / learning-curve.png refreshes). */
+  checkpointInterval: z.int().min(1).default(25_000),
+});
+
+export type DqnConfig = z.output<typeof dqnConfigSchema>;
+export type DqnConfigInput = z.input<typeof dqnConfigSchema>;
+
+/** Validates a config object (file + flag overrides); the first problem is a one-line UserError naming the field. */
+export function parseDqnConfig(input: unknown, source = 'config'): DqnConfig {
+  const parsed = dqnConfigSchema.safeParse(input ?? {});
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  if (issue?.code === 'unrecognized_keys') {
+    throw new UserError(`${source}: unknown field ${issue.keys.map((k) => `'${k}'`).join(', ')}; valid fields: ${Object.keys(dqnConfigSchema.shape).join(', ')}`);
+  }
+  const field = issue?.path.join('.') || '(root)';
+  throw new UserError(`${source}: field '${field}': ${(issue?.message ?? 'invalid').split('\n')[0]}`);
+}
+
+/** Linear epsilon schedule (Nature DQN). */
+export function epsilonAt(config: Pick<DqnConfig, 'epsilonStart' | 'epsilonEnd' | 'epsilonDecaySteps'>, step: number): number {
+  const fraction = Math.min(1, step / config.epsilonDecaySteps);
+  return config.epsilonStart + fraction * (config.epsilonEnd - config.epsilonStart);
+}

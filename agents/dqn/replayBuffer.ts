@@ -1,0 +1,165 @@
+/**
+ * Experience replay that stores each uint8 frame ONCE (not k stacked copies per transition) and
+ * rebuilds the k-frame stacks when sampling, as the DQN paper's replay memory does.
+ *
+ * Layout: a ring of slots; slot i holds the newest frame of one observation, plus the action taken
+ * from it, the reward and whether the episode terminated. The next state of slot i is slot i + 1.
+ * When an episode ends, its final observation occupies one slot that is never sampled itself
+ * (no action from it), and the next episode starts in the following slot.
+ *
+ * Stacks never cross episode boundaries: frames before the episode's first one are padded with
+ * copies of that first frame, exactly as the FrameStack wrapper fills its stack at reset (so the
+ * rebuilt stacks equal the observations the agent saw). At the ring's oldest end (history already
+ * overwritten) the oldest frame still present is repeated the same way.
+ *
+ * A frame is recovered from a float observation in [0, 1] as round(x * 255), which is exact for
+ * ScaleObservation's x = byte / 255. Memory per transition: H*W bytes (frame) + 1 (action, uint8,
+ * <= 256 actions) + 4 (reward, float32) + 3 (terminated, episode-start, valid flags): 7,064 bytes
+ * for 84x84, so the default 100k capacity is 0.71 GB.
+ */
+import type { Rng } from '../../src/rng.ts';
+
+export interface ReplayBatch {
+  /** [batch, H, W, k] stacks, floats in [0, 1]. */
+  readonly observations: Float32Array;
+  readonly nextObservations: Float32Array;
+  readonly actions: Int32Array;
+  readonly rewards: Float32Array;
+  /** 1 where the episode terminated after the action (no bootstrap), else 0. Truncation bootstraps. */
+  readonly dones: Float32Array;
+}
+
+export class ReplayBuffer {
+  readonly pixels: number;
+  private readonly frames: Uint8Array;
+  private readonly actions: Uint8Array;
+  private readonly rewards: Float32Array;
+  private readonly terminated: Uint8Array;
+  /** 1 where the slot holds an episode's first observation (stacking stops there). */
+  private readonly episodeStart: Uint8Array;
+  /** 1 where the slot is a complete transition (its next state is written in the next slot). */
+  private readonly valid: Uint8Array;
+  /** The slot the next frame goes to. */
+  private head = 0;
+  /** Slots ever advanced past, capped at capacity. */
+  private filled = 0;
+  /** Whether the head slot already holds the observation the next add() starts from. */
+  private continuing = false;
+  private transitions = 0;
+
+  constructor(
+    readonly capacity: number,
+    readonly shape: readonly [number, number, number],
+  ) {
+    if (!Number.isInteger(capacity) || capacity < 3) throw new RangeError(`ReplayBuffer: capacity must be an integer >= 3, got ${capacity}`);
+    this.pixels = shape[0] * shape[1];
+    this.frames = new Uint8Array(capacity * this.pixels);
+    this.actions = new Uint8Array(capacity);
+    this.rewards = new Float32Array(capacity);
+    this.terminated = new Uint8Array(capacity);
+    this.episodeStart = new Uint8Array(capacity);
+    this.valid = new Uint8Array(capacity);
+  }
+
+  static bytesPerTransition(shape: readonly [number, number, number]): number {
+    return shape[0] * shape[1] + 1 + 4 + 3;
+  }
+
+  /** Transitions added so far (including overwritten ones). */
+  get added(): number {
+    return this.transitions;
+  }
+
+  /**
+   * Adds (obs, action, reward, next obs). `episodeEnded` (terminated or truncated) closes the
+   * episode: the next add() starts a new one from its (reset) observation.
+   */
+  add(observation: Float32Array, action: number, reward: number, nextObservation: Float32Array, terminated: boolean, episodeEnded: boolean): void {
+    if (!Number.isInteger(action) || action < 0 || action > 255) throw new RangeError(`ReplayBuffer: action ${action} does not fit a byte`);
+    if (!this.continuing) {
+      this.writeFrame(observation);
+      this.episodeStart[this.head] = 1;
+    }
+    const slot = this.head;
+    this.actions[slot] = action;
+    this.rewards[slot] = reward;
+    this.terminated[slot] = terminated ? 1 : 0;
+    this.valid[slot] = 1;
+    this.transitions++;
+    this.advance();
+    this.writeFrame(nextObservation);
+    this.episodeStart[this.head] = 0;
+    if (episodeEnded) {
+      // The final observation's slot stays invalid; the next episode starts after it.
+      this.advance();
+      this.continuing = false;
+    } else {
+      this.continuing = true;
+    }
+  }
+
+  /** Uniformly samples `batchSize` transitions (with replacement) using `rng`. */
+  sample(batchSize: number, rng: Rng): ReplayBatch {
+    if (this.transitions === 0) throw new Error('ReplayBuffer: nothing to sample yet');
+    const stackSize = this.pixels * this.shape[2];
+    const observations = new Float32Array(batchSize * stackSize);
+    const nextObservations = new Float32Array(batchSize * stackSize);
+    const actions = new Int32Array(batchSize);
+    const rewards = new Float32Array(batchSize);
+    const dones = new Float32Array(batchSize);
+    for (let b = 0; b < batchSize; b++) {
+      const slot = this.sampleValidSlot(rng);
+      this.writeStack(slot, observations, b * stackSize);
+      this.writeStack((slot + 1) % this.capacity, nextObservations, b * stackSize);
+      actions[b] = this.actions[slot] as number;
+      rewards[b] = this.rewards[slot] as number;
+      dones[b] = this.terminated[slot] as number;
+    }
+    return { observations, nextObservations, actions, rewards, dones };
+  }
+
+  /** The k-stack ending at `slot` as floats (what sampling rebuilds; for tests and debugging). */
+  stackAt(slot: number): Float32Array {
+    const out = new Float32Array(this.pixels * this.shape[2]);
+    this.writeStack(slot, out, 0);
+    return out;
+  }
+
+  private sampleValidSlot(rng: Rng): number {
+    // Rejection sampling: invalid slots (episode-final observations, the head) are a small minority.
+    for (let attempt = 0; attempt < 10_000; attempt++) {
+      const slot = rng.int(0, this.filled - 1);
+      if (this.valid[slot] === 1) return slot;
+    }
+    throw new Error('ReplayBuffer: no complete transition to sample (capacity too small for the episodes?)');
+  }
+
+  private writeStack(slot: number, out: Float32Array, offset: number): void {
+    const k = this.shape[2];
+    // Between add() calls the head slot holds the newest frame or a stale one, so once the ring
+    // is full the oldest frame still in it is the one after head.
+    const oldest = this.filled < this.capacity ? 0 : (this.head + 1) % this.capacity;
+    let source = slot;
+    for (let channel = k - 1; channel >= 0; channel--) {
+      const base = source * this.pixels;
+      for (let p = 0, o = offset + channel; p < this.pixels; p++, o += k) out[o] = (this.frames[base + p] as number) / 255;
+      // At the episode's first frame (or the oldest one left), keep repeating it.
+      if (this.episodeStart[source] !== 1 && source !== oldest) source = (source - 1 + this.capacity) % this.capacity;
+    }
+  }
+
+  private writeFrame(observation: Float32Array): void {
+    const k = this.shape[2];
+    const base = this.head * this.pixels;
+    // The newest frame is channel k - 1 of the channels-last stack.
+    for (let p = 0, i = k - 1; p < this.pixels; p++, i += k) this.frames[base + p] = Math.round((observation[i] as number) * 255);
+  }
+
+  private advance(): void {
+    this.head = (this.head + 1) % this.capacity;
+    this.filled = Math.min(this.capacity, this.filled + 1);
+    // The slot about to be (re)written is no longer a transition, nor an episode start.
+    this.valid[this.head] = 0;
+    this.episodeStart[this.head] = 0;
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * One-step TD targets for DQN: y = r + gamma * (1 - done) * Q_target(s', a*), where
+ * a* = argmax_a Q_target(s', a) (Mnih et al. 2015) or, for Double DQN (van Hasselt et al. 2016),
+ * a* = argmax_a Q_online(s', a) evaluated by the target network, which curbs overestimation.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+export interface TdTargetInputs {
+  /** [batch] */
+  readonly rewards: tf.Tensor1D;
+  /** [batch], 1 = terminated by the game's rules (no bootstrap); truncation still bootstraps. */
+  readonly dones: tf.Tensor1D;
+  /** Target network's Q(s', .), [batch, actions]. */
+  readonly nextQTarget: tf.Tensor2D;
+  /** Online network's Q(s', .), [batch, actions]; given = Double DQN. */
+  readonly nextQOnline?: tf.Tensor2D;
+  readonly gamma: number;
+}
+
+/** Targets as a [batch] tensor; the caller owns it. */
+export function tdTargets({ rewards, dones, nextQTarget, nextQOnline, gamma }: TdTargetInputs): tf.Tensor1D {
+  return tf.tidy(() => {
+    let bootstrap: tf.Tensor1D;
+    if (nextQOnline === undefined) {
+      bootstrap = tf.max(nextQTarget, 1);
+    } else {
+      const chosen = tf.oneHot(tf.argMax(nextQOnline, 1) as tf.Tensor1D, nextQTarget.shape[1]);
+      bootstrap = tf.sum(tf.mul(nextQTarget, chosen), 1);
+    }
+    return tf.add(rewards, tf.mul(tf.mul(tf.sub(1, dones), gamma), bootstrap));
+  });
+}
+
+/** Huber loss (quadratic within |x| <= delta, linear outside), averaged over the batch. */
+export function huberLoss(targets: tf.Tensor1D, predictions: tf.Tensor1D, delta: number): tf.Scalar {
+  return tf.tidy(() => {
+    const error = tf.abs(tf.sub(targets, predictions));
+    const quadratic = tf.minimum(error, delta);
+    const linear = tf.sub(error, quadratic);
+    return tf.mean(tf.add(tf.mul(0.5, tf.square(quadratic)), tf.mul(delta, linear)));
+  });
+}

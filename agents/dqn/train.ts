@@ -1,0 +1,265 @@
+/**
+ * DQN training (Mnih et al. 2015, with Double DQN by default): epsilon-greedy acting, replay,
+ * target network, periodic greedy evaluation, training.csv + learning-curve.png, atomic
+ * checkpoints and resume, and the final model folder (model.json, weights.bin, agent.json,
+ * config.json, training.csv, learning-curve.png).
+ *
+ * Checkpoints (OUT/checkpoint/) hold online + target weights, Adam state, counters, the RNG state
+ * and recent returns, but NOT the replay buffer (~0.7 GB): a resumed run refills it with
+ * `learningStarts` steps of the current epsilon-greedy policy (no updates meanwhile), so it repeats
+ * a little work but keeps its epsilon schedule, counters and RNG stream. The interrupted episode
+ * is abandoned; training restarts with the next episode seed.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeEnv, type EnvOptions } from '../../envs/index.ts';
+import type { Env } from '../../src/gym/env.ts';
+import { writeFileAtomic, writeJsonAtomic } from '../../src/atomicWrite.ts';
+import { FileError, UserError } from '../../src/errors.ts';
+import { Rng } from '../../src/rng.ts';
+import { backendInfo } from '../../src/tensor/backend.ts';
+import { loadModel, loadOptimizer, saveModel, saveOptimizer } from '../../src/tensor/fileIO.ts';
+import { evaluate, evaluateRandom } from '../evaluate.ts';
+import { LayersPolicy } from '../layersPolicy.ts';
+import { buildQNetwork } from '../networks.ts';
+import { writeCheckpointDir } from '../training/checkpointDir.ts';
+import { createTrainingProgress, RecentMean, type TrainingProgress } from '../training/progress.ts';
+import { TrainingLog } from '../training/trainingLog.ts';
+import { epsilonAt, type DqnConfig } from './config.ts';
+import { DqnLearner } from './learner.ts';
+import { ReplayBuffer } from './replayBuffer.ts';
+
+export const CHECKPOINT_DIR = 'checkpoint';
+
+/** Counters and RNG saved with each checkpoint. */
+export interface DqnTrainingState {
+  readonly step: number;
+  readonly episodes: number;
+  readonly updates: number;
+  readonly rngState: number[];
+  readonly recentReturns: number[];
+  readonly wallSeconds: number;
+  readonly bestEvalReturn: number | null;
+}
+
+export interface DqnTrainOptions {
+  /** Continue from OUT/checkpoint/ (config is read from the checkpoint unless given). */
+  readonly resume?: boolean;
+  readonly progress?: TrainingProgress;
+  /** Env factory override (tests use tiny envs that are not registered). */
+  readonly makeEnv?: () => Env<Float32Array>;
+  /** Stop after this many steps of this process (tests: simulate a kill). */
+  readonly stopAfterSteps?: number;
+  /** Skip the final 10-episode evaluation, random baseline and model folder (tests). */
+  readonly skipFinal?: boolean;
+}
+
+export interface DqnTrainResult {
+  readonly state: DqnTrainingState;
+  readonly stoppedBy: 'done' | 'interrupted' | 'limit';
+  readonly finalEvalReturn?: number;
+}
+
+function readState(dir: string): DqnTrainingState {
+  const path = join(dir, 'state.json');
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as DqnTrainingState;
+  } catch (error) {
+    throw new FileError(path, `cannot resume: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
+export async function saveDqnCheckpoint(outDir: string, learner: DqnLearner, state: DqnTrainingState, config: DqnConfig): Promise<void> {
+  await writeCheckpointDir(join(outDir, CHECKPOINT_DIR), async (dir) => {
+    await saveModel(learner.online, join(dir, 'online'));
+    await saveModel(learner.target, join(dir, 'target'));
+    await saveOptimizer(learner.optimizer, dir);
+    writeJsonAtomic(join(dir, 'config.json'), config);
+    writeJsonAtomic(join(dir, 'state.json'), state);
+  });
+}
+
+export async function loadDqnCheckpoint(outDir: string, config: DqnConfig): Promise<{ learner: DqnLearner; state: DqnTrainingState }> {
+  const dir = join(outDir, CHECKPOINT_DIR);
+  if (!existsSync(dir)) throw new FileError(dir, 'missing: nothing to resume (train without --resume first)');
+  const state = readState(dir);
+  const online = await loadModel(join(dir, 'online'));
+  const target = await loadModel(join(dir, 'target'));
+  const optimizer = await loadOptimizer(dir);
+  return { learner: new DqnLearner(online, target, optimizer, config), state };
+}
+
+/** Reads the config a checkpoint was trained with (for `--resume` without a config file). */
+export function readCheckpointConfig(outDir: string): unknown {
+  const path = join(outDir, CHECKPOINT_DIR, 'config.json');
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    throw new FileError(path, 'missing or corrupt: cannot resume');
+  }
+}
+
+export async function trainDqn(config: DqnConfig, outDir: string, options: DqnTrainOptions = {}): Promise<DqnTrainResult> {
+  const envFactory = options.makeEnv ?? ((): Env<Float32Array> => makeEnv(config.env, config.envOptions as EnvOptions));
+  const env = envFactory();
+  const evalEnv = envFactory();
+  const shape = env.observationSpace.shape as unknown as [number, number, number];
+  const actionCount = env.actionSpace.n;
+  const progress = options.progress ?? createTrainingProgress();
+  mkdirSync(outDir, { recursive: true });
+
+  let learner: DqnLearner;
+  let state: DqnTrainingState;
+  let rng: Rng;
+  const csvPath = join(outDir, 'training.csv');
+  let log: TrainingLog;
+  if (options.resume === true) {
+    ({ learner, state } = await loadDqnCheckpoint(outDir, config));
+    rng = Rng.fromState(state.rngState);
+    log = TrainingLog.load(csvPath);
+    log.truncateAfter(state.step);
+    progress.log(`resuming at step ${state.step} (episode ${state.episodes}, ${state.updates} updates); refilling the replay buffer for ${config.learningStarts} steps`);
+  } else {
+    rng = Rng.fromSeed(config.seed);
+    const online = buildQNetwork(shape, actionCount, rng.seed(), config.architecture);
+    const target = buildQNetwork(shape, actionCount, rng.seed(), config.architecture);
+    const optimizer = tf.train.adam(config.learningRate, 0.9, 0.999, config.adamEpsilon);
+    learner = new DqnLearner(online, target, optimizer, config);
+    learner.syncTarget();
+    state = { step: 0, episodes: 0, updates: 0, rngState: rng.state(), recentReturns: [], wallSeconds: 0, bestEvalReturn: null };
+    log = new TrainingLog();
+  }
+
+  const buffer = new ReplayBuffer(Math.min(config.bufferSize, config.totalSteps + 2 * config.learningStarts + 10), shape);
+  const recent = RecentMean.from(state.recentReturns);
+  let { step, episodes, updates } = state;
+  let bestEvalReturn = state.bestEvalReturn;
+  const wallOffset = state.wallSeconds;
+  const started = Date.now();
+  const wall = (): number => wallOffset + (Date.now() - started) / 1000;
+  // Updates resume only once the (empty after resume) buffer holds learningStarts fresh steps.
+  const learnFrom = step + config.learningStarts;
+  let lastLoss = Number.NaN;
+  let stepsThisRun = 0;
+  let windowStart = Date.now();
+  let windowSteps = 0;
+  let interrupted = false;
+  const onSigint = (): void => {
+    interrupted = true;
+  };
+  process.once('SIGINT', onSigint);
+
+  const snapshot = (): DqnTrainingState => ({ step, episodes, updates, rngState: rng.state(), recentReturns: recent.toJSON(), wallSeconds: wall(), bestEvalReturn });
+  const checkpoint = async (): Promise<void> => {
+    await saveDqnCheckpoint(outDir, learner, snapshot(), config);
+  };
+
+  let observation = env.reset({ seed: config.seed + episodes }).observation;
+  let episodeReturn = 0;
+  let stoppedBy: DqnTrainResult['stoppedBy'] = 'done';
+  try {
+    while (step < config.totalSteps) {
+      if (interrupted) {
+        stoppedBy = 'interrupted';
+        break;
+      }
+      if (options.stopAfterSteps !== undefined && stepsThisRun >= options.stopAfterSteps) {
+        stoppedBy = 'limit';
+        break;
+      }
+      const epsilon = epsilonAt(config, step);
+      const action = rng.chance(epsilon) ? rng.int(0, actionCount - 1) : learner.greedyAction(observation, shape);
+      const result = env.step(action);
+      const ended = result.terminated || result.truncated;
+      buffer.add(observation, action, result.reward, result.observation, result.terminated, ended);
+      episodeReturn += result.reward;
+      step++;
+      stepsThisRun++;
+      windowSteps++;
+      if (ended) {
+        recent.push(episodeReturn);
+        episodes++;
+        episodeReturn = 0;
+        observation = env.reset({ seed: config.seed + episodes }).observation;
+      } else {
+        observation = result.observation;
+      }
+
+      if (step >= learnFrom && step % config.trainFrequency === 0) {
+        lastLoss = learner.update(buffer.sample(config.batchSize, rng), shape);
+        updates++;
+        if (!Number.isFinite(lastLoss)) {
+          throw new UserError(`dqn: loss became ${lastLoss} at step ${step}; stopped. The last good checkpoint is in ${join(outDir, CHECKPOINT_DIR)} (try a lower learningRate)`);
+        }
+      }
+      if (step % config.targetUpdateInterval === 0) learner.syncTarget();
+
+      let evalReturn: number | undefined;
+      if (step % config.evalInterval === 0) {
+        const evaluation = evaluate(new LayersPolicy(learner.online), evalEnv, config.evalEpisodes, config.evalSeed);
+        evalReturn = evaluation.meanReturn;
+        progress.log(`step ${step}: greedy evaluation over ${config.evalEpisodes} episodes ${evaluation.meanReturn.toFixed(2)} ± ${evaluation.stdReturn.toFixed(2)}`);
+        if (bestEvalReturn === null || evalReturn >= bestEvalReturn) {
+          bestEvalReturn = evalReturn;
+          await saveModel(learner.online, join(outDir, 'best'));
+        }
+      }
+      if (step % config.logInterval === 0 || evalReturn !== undefined) {
+        const now = Date.now();
+        const stepsPerSecond = (windowSteps * 1000) / Math.max(1, now - windowStart);
+        windowStart = now;
+        windowSteps = 0;
+        log.push({ step, episodes, recentReturn: recent.mean, ...(evalReturn === undefined ? {} : { evalReturn }), loss: lastLoss, epsilon, stepsPerSecond, wallSeconds: wall() });
+        progress.update({ step, totalSteps: config.totalSteps, episodes, stepsPerSecond, recentReturn: recent.mean, loss: lastLoss, epsilon });
+      }
+      if (step % config.checkpointInterval === 0) {
+        log.write(csvPath);
+        writeFileAtomic(join(outDir, 'learning-curve.png'), log.renderCurve(`DQN on ${config.env}`));
+        await checkpoint();
+      }
+    }
+    // A kill (SIGINT) or a step limit saves where it stopped, so --resume continues from here.
+    await checkpoint();
+    log.write(csvPath);
+    writeFileAtomic(join(outDir, 'learning-curve.png'), log.renderCurve(`DQN on ${config.env}`));
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    progress.stop();
+  }
+
+  let finalEvalReturn: number | undefined;
+  if (stoppedBy === 'done' && options.skipFinal !== true) {
+    finalEvalReturn = await writeModelFolder(config, outDir, learner, evalEnv, snapshot(), progress);
+  }
+  const final = snapshot();
+  learner.dispose();
+  return { state: final, stoppedBy, ...(finalEvalReturn === undefined ? {} : { finalEvalReturn }) };
+}
+
+/** Final greedy evaluation and the model folder contract files; returns the mean return. */
+async function writeModelFolder(config: DqnConfig, outDir: string, learner: DqnLearner, env: Env<Float32Array>, state: DqnTrainingState, progress: TrainingProgress): Promise<number> {
+  const policy = new LayersPolicy(learner.online);
+  const evaluation = evaluate(policy, env, config.finalEvalEpisodes, config.evalSeed);
+  const random = evaluateRandom(env, config.finalEvalEpisodes, config.evalSeed, Rng.fromSeed(config.seed + 1));
+  progress.log(`final greedy return over ${config.finalEvalEpisodes} episodes: ${evaluation.meanReturn.toFixed(2)} ± ${evaluation.stdReturn.toFixed(2)} (random play ${random.meanReturn.toFixed(2)})`);
+  await saveModel(learner.online, outDir);
+  writeJsonAtomic(join(outDir, 'config.json'), config);
+  writeJsonAtomic(join(outDir, 'agent.json'), {
+    algorithm: 'dqn',
+    env: { id: config.env, options: config.envOptions },
+    inputShape: policy.inputShape,
+    actionCount: policy.actionCount,
+    actionNames: env.actionSpace.actionNames,
+    trainedSteps: state.step,
+    updates: state.updates,
+    wallTimeSeconds: state.wallSeconds,
+    backend: backendInfo().name,
+    evaluation: { episodes: config.finalEvalEpisodes, returns: evaluation.returns, meanReturn: evaluation.meanReturn, stdReturn: evaluation.stdReturn, seed: config.evalSeed },
+    randomBaseline: { episodes: config.finalEvalEpisodes, meanReturn: random.meanReturn, stdReturn: random.stdReturn, seed: config.evalSeed },
+  });
+  return evaluation.meanReturn;
+}
+
+export { tfl };
