@@ -2,6 +2,7 @@
  * `npm run bench`: every benchmark section in turn (never part of `npm test`). Each section lives
  * in its own file and exports one run function; add a section with one import and one call.
  */
+import { runA3cBench } from './a3c.ts';
 import { runAdversaryBench } from './adversary.ts';
 import { runBackendBench } from './backend.ts';
 import { runEnvBench } from './envs.ts';
@@ -11,3 +12,4 @@ await runBackendBench();
 runEnvBench();
 await runExperimentBench();
 await runAdversaryBench();
+await runA3cBench();
