@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { epsilonAt, parseDqnConfig } from '../../../agents/dqn/config.ts';
+import { UserError } from '../../../src/errors.ts';
+
+const rejects = (input: unknown, pattern: RegExp): void => {
+  assert.throws(
+    () => parseDqnConfig(input, 'pong.json'),
+    (error: unknown) => error instanceof UserError && pattern.test(error.message) && !error.message.includes('\n'),
+  );
+};
+
+test('defaults are complete and valid', () => {
+  const config = parseDqnConfig({});
+  assert.equal(config.env, 'Pong-v0');
+  assert.equal(config.bufferSize, 100_000);
+  assert.equal(config.doubleDqn, true);
+});
+
+test('bad values are one-line UserErrors naming the file and field', () => {
+  rejects({ learningRate: -1 }, /pong\.json: field 'learningRate'/);
+  rejects({ batchSize: 2.5 }, /field 'batchSize'/);
+  rejects({ gamma: 1.5 }, /field 'gamma'/);
+  rejects({ doubleDqn: 'yes' }, /field 'doubleDqn'/);
+  rejects({ architecture: 'resnet' }, /field 'architecture'/);
+});
+
+test('unknown fields are rejected with the valid ones listed (typos do not pass silently)', () => {
+  rejects({ learningrate: 1e-3 }, /unknown field 'learningrate'; valid fields: .*learningRate/);
+});
+
+test('epsilon decays linearly, then stays at its end value', () => {
+  const config = parseDqnConfig({ epsilonStart: 1, epsilonEnd: 0.1, epsilonDecaySteps: 100 });
+  assert.equal(epsilonAt(config, 0), 1);
+  assert.ok(Math.abs(epsilonAt(config, 50) - 0.55) < 1e-12);
+  assert.ok(Math.abs(epsilonAt(config, 100) - 0.1) < 1e-12);
+  assert.equal(epsilonAt(config, 10_000), epsilonAt(config, 100));
+});

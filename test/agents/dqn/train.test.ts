@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import { parseDqnConfig, type DqnConfigInput } from '../../../agents/dqn/config.ts';
+import { DqnLearner } from '../../../agents/dqn/learner.ts';
+import { ReplayBuffer } from '../../../agents/dqn/replayBuffer.ts';
+import { loadDqnCheckpoint, saveDqnCheckpoint, trainDqn } from '../../../agents/dqn/train.ts';
+import { evaluate, evaluateRandom } from '../../../agents/evaluate.ts';
+import { LayersPolicy } from '../../../agents/layersPolicy.ts';
+import { buildQNetwork } from '../../../agents/networks.ts';
+import type { TrainingProgress } from '../../../agents/training/progress.ts';
+import { Rng } from '../../../src/rng.ts';
+import { initBackend } from '../../../src/tensor/backend.ts';
+import { assertNoGrowth } from '../../helpers/leakCheck.ts';
+import { DOT_SHAPE, DotEnv } from './dotEnv.ts';
+
+await initBackend('wasm');
+
+const dirs: string[] = [];
+const tempDir = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'advgym-dqn-'));
+  dirs.push(dir);
+  return dir;
+};
+after(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+const quiet: TrainingProgress = { update: () => undefined, log: () => undefined, stop: () => undefined };
+
+const tinyConfig = (overrides: DqnConfigInput = {}) =>
+  parseDqnConfig({
+    env: 'Dot-v0',
+    totalSteps: 2_500,
+    bufferSize: 5_000,
+    learningStarts: 200,
+    trainFrequency: 1,
+    batchSize: 32,
+    gamma: 0.5,
+    learningRate: 1e-3,
+    targetUpdateInterval: 100,
+    epsilonDecaySteps: 1_500,
+    epsilonEnd: 0.05,
+    evalInterval: 100_000,
+    logInterval: 500,
+    checkpointInterval: 100_000,
+    ...overrides,
+  });
+
+test('DQN learns the tiny pixel env: greedy return clearly beats random play', async () => {
+  const out = tempDir();
+  const config = tinyConfig();
+  await trainDqn(config, out, { makeEnv: () => new DotEnv(), progress: quiet, skipFinal: true });
+  const { learner } = await loadDqnCheckpoint(out, config);
+  const greedy = evaluate(new LayersPolicy(learner.online), new DotEnv(), 10, 500);
+  const random = evaluateRandom(new DotEnv(), 10, 500, Rng.fromSeed(1));
+  learner.dispose();
+  assert.ok(random.meanReturn < 2, `random play scored ${random.meanReturn}`);
+  assert.ok(greedy.meanReturn >= 8, `greedy DQN scored ${greedy.meanReturn} (random ${random.meanReturn})`);
+  const csv = readFileSync(join(out, 'training.csv'), 'utf8').trim().split('\n');
+  assert.equal(csv[0], 'step,episodes,recentReturn,evalReturn,loss,epsilon,stepsPerSecond,wallSeconds');
+  assert.equal(csv.length, 1 + 5);
+});
+
+test('a checkpoint saved and loaded gives identical Q-values (online and target)', async () => {
+  const out = tempDir();
+  const config = tinyConfig();
+  const rng = Rng.fromSeed(4);
+  const learner = new DqnLearner(buildQNetwork(DOT_SHAPE, 3, 1), buildQNetwork(DOT_SHAPE, 3, 2), tf.train.adam(1e-3), config);
+  const state = { step: 7, episodes: 1, updates: 3, rngState: rng.state(), recentReturns: [1, 2], wallSeconds: 1, bestEvalReturn: null };
+  await saveDqnCheckpoint(out, learner, state, config);
+  const loaded = await loadDqnCheckpoint(out, config);
+  const x = tf.randomUniform([4, ...DOT_SHAPE], 0, 1, 'float32', 3);
+  for (const [a, b] of [
+    [learner.online, loaded.learner.online],
+    [learner.target, loaded.learner.target],
+  ] as const) {
+    const qa = tf.tidy(() => (a.predict(x) as tf.Tensor).dataSync());
+    const qb = tf.tidy(() => (b.predict(x) as tf.Tensor).dataSync());
+    assert.deepEqual(Array.from(qb), Array.from(qa));
+  }
+  assert.deepEqual(loaded.state, state);
+  x.dispose();
+  learner.dispose();
+  loaded.learner.dispose();
+});
+
+test('a killed run resumes: counters, epsilon schedule and RNG continue from the checkpoint', async () => {
+  const out = tempDir();
+  const config = tinyConfig({ totalSteps: 600, learningStarts: 100 });
+  const first = await trainDqn(config, out, { makeEnv: () => new DotEnv(), progress: quiet, skipFinal: true, stopAfterSteps: 300 });
+  assert.equal(first.stoppedBy, 'limit');
+  assert.equal(first.state.step, 300);
+  const saved = await loadDqnCheckpoint(out, config);
+  assert.equal(saved.state.step, 300);
+  assert.equal(saved.state.episodes, 25);
+  saved.learner.dispose();
+  const second = await trainDqn(config, out, { makeEnv: () => new DotEnv(), progress: quiet, skipFinal: true, resume: true });
+  assert.equal(second.stoppedBy, 'done');
+  assert.equal(second.state.step, 600);
+  assert.ok(second.state.episodes >= 49, `episodes ${second.state.episodes}`);
+  // Updates at steps 100..300 before the kill; after resume the empty buffer refills for
+  // learningStarts = 100 steps, then updates at steps 400..600.
+  assert.equal(second.state.updates, 201 + 201);
+  const csvSteps = readFileSync(join(out, 'training.csv'), 'utf8').trim().split('\n').slice(1).map((line) => Number(line.split(',')[0]));
+  assert.deepEqual(csvSteps, [500]);
+});
+
+test('no tensor leak over many updates', async () => {
+  const config = tinyConfig();
+  const learner = new DqnLearner(buildQNetwork(DOT_SHAPE, 3, 1), buildQNetwork(DOT_SHAPE, 3, 2), tf.train.adam(1e-3), config);
+  const buffer = new ReplayBuffer(200, DOT_SHAPE);
+  const env = new DotEnv();
+  const rng = Rng.fromSeed(2);
+  let observation = env.reset({ seed: 1 }).observation;
+  for (let i = 0; i < 100; i++) {
+    const result = env.step(rng.int(0, 2));
+    buffer.add(observation, i % 3, result.reward, result.observation, result.terminated, result.terminated);
+    observation = result.terminated ? env.reset().observation : result.observation;
+  }
+  await assertNoGrowth(() => {
+    for (let i = 0; i < 10; i++) learner.update(buffer.sample(16, rng), DOT_SHAPE);
+    learner.syncTarget();
+    learner.greedyAction(observation, DOT_SHAPE);
+  }, 4, 'DQN update + target sync + acting');
+  learner.dispose();
+});
