@@ -1,18 +1,17 @@
 /**
- * A3C training (Mnih et al. 2016, "A3C FF"): N actor-learner worker threads, each with its own
- * env copy and seed, update shared parameters asynchronously (Hogwild with shared RMSProp, see
- * sharedParams.ts). The main thread only supervises: it logs, draws the learning curve, writes
- * atomic checkpoints, stops everything on a worker error or a NaN, and evaluates at the end.
+ * `advgym train a3c`: A3C training (Mnih et al. 2016, "A3C FF") as a model folder. runA3c (run.ts)
+ * runs the asynchronous actor-learner threads; this file wraps it with what a training run needs:
+ * refusing to overwrite, resume from a checkpoint, progress lines, training.csv / episodes.csv,
+ * the learning curve, periodic atomic checkpoints, Ctrl-C (stop, keep a checkpoint), the final
+ * greedy evaluation beside random play, and agent.json per the model-folder contract.
  *
- * Reproducibility: the run seed fixes the weight init and every worker's env and sampling seeds,
- * but asynchronous updates interleave differently from run to run (thread scheduling), so two runs
- * with the same seed are not bit-identical once there is more than one worker. With one worker
- * the update order is fixed; only float summation inside kernels could differ across backends.
+ * Failures (a worker error, a NaN, a hang) reject with runA3c's error and write nothing more, so
+ * the last checkpoint stays intact. Reproducibility: see run.ts (seeds fix init, env and sampling
+ * seeds; the interleaving of asynchronous updates is not reproducible with more than one worker).
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { Worker } from 'node:worker_threads';
 import { makeEnv, type EnvOptions } from '../../envs/index.ts';
 import { UserError } from '../../src/errors.ts';
 import type { Env } from '../../src/gym/env.ts';
@@ -20,12 +19,10 @@ import { Rng } from '../../src/rng.ts';
 import { initBackend } from '../../src/tensor/backend.ts';
 import { evaluate, evaluateRandom } from '../evaluate.ts';
 import { LayersPolicy } from '../layersPolicy.ts';
-import { buildActorCritic } from '../networks.ts';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint, type A3cState, type AgentFields } from './checkpoint.ts';
 import type { A3cConfig } from './config.ts';
-import type { WorkerMessage } from './protocol.ts';
-import { COUNTER, SharedParams, parameterCount, writeFlatWeights } from './sharedParams.ts';
-import { spawnActorLearner } from './spawn.ts';
+import { buildInitialModel, runA3c } from './run.ts';
+import { readFlatWeights, writeFlatWeights, type SharedParams } from './sharedParams.ts';
 import { TrainingLog } from './trainingLog.ts';
 
 export interface TrainA3cOptions {
@@ -38,10 +35,6 @@ export interface TrainA3cOptions {
   readonly log?: (line: string) => void;
   /** File URL of a module exporting createEnv(id, options) to use instead of makeEnv (tests). */
   readonly envModule?: string;
-  /** Supervisor tick in milliseconds. */
-  readonly pollMs?: number;
-  /** Give up if a worker is not ready after this many seconds. */
-  readonly readyTimeoutSeconds?: number;
   /** Give up if the global step count does not move for this many seconds. */
   readonly stallTimeoutSeconds?: number;
 }
@@ -61,11 +54,6 @@ export interface A3cResult {
   readonly evaluation?: { readonly episodes: number; readonly meanReturn: number; readonly stdReturn: number; readonly seed: number };
 }
 
-/** A failure of the training run itself (worker error, NaN, hang): exit code 1, not a usage error. */
-export class A3cTrainingError extends Error {
-  override readonly name = 'A3cTrainingError';
-}
-
 type CreateEnv = (id: string, options: Record<string, unknown>) => Env<Float32Array>;
 
 async function envFactory(config: A3cConfig, envModule: string | undefined): Promise<() => Env<Float32Array>> {
@@ -78,7 +66,6 @@ async function envFactory(config: A3cConfig, envModule: string | undefined): Pro
 
 export async function trainA3c(config: A3cConfig, options: TrainA3cOptions): Promise<A3cResult> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const pollMs = options.pollMs ?? 500;
   const workerCount = config.workers ?? availableParallelism();
   const dir = options.outDir;
   await initBackend(config.backend);
@@ -90,11 +77,10 @@ export async function trainA3c(config: A3cConfig, options: TrainA3cOptions): Pro
   const actionNames = probe.actionSpace.actionNames;
   probe.close();
 
-  const runRng = Rng.fromSeed(config.seed);
-  let model = buildActorCritic(inputShape, actionCount, runRng.seed(), config.network);
-  const shared = SharedParams.allocate(parameterCount(model));
+  let model = buildInitialModel({ config, inputShape, actionCount });
   let trainingLog = new TrainingLog();
   let previous: A3cState | undefined;
+  let resume: { weights: Float32Array; meanSquare: Float32Array; steps: number } | undefined;
   if (options.resume) {
     if (!hasCheckpoint(dir)) throw new UserError(`--resume: ${dir} holds no A3C checkpoint (a3c-state.json)`);
     const loaded = await loadCheckpoint(dir);
@@ -102,222 +88,174 @@ export async function trainA3c(config: A3cConfig, options: TrainA3cOptions): Pro
     if (old.env !== config.env || old.network !== config.network) {
       throw new UserError(`--resume: ${dir} was trained with env ${String(old.env)} and network ${String(old.network)}, not ${config.env} and ${config.network}`);
     }
-    if (loaded.state.parameterCount !== shared.size) throw new UserError(`--resume: ${dir} has ${loaded.state.parameterCount} parameters, this config builds ${shared.size}`);
+    const weights = readFlatWeights(loaded.model);
+    if (weights.length !== readFlatWeights(model).length) throw new UserError(`--resume: ${dir} holds a model of a different size than this config builds`);
+    if (loaded.state.globalSteps >= config.totalSteps) throw new UserError(`--steps: ${dir} has already trained ${loaded.state.globalSteps} steps; ask for more than that to resume`);
     model.dispose();
     model = loaded.model;
-    shared.meanSquare.set(loaded.meanSquare);
-    shared.setGlobalSteps(loaded.state.globalSteps);
-    Atomics.store(shared.counters, COUNTER.updates, loaded.state.updates);
     trainingLog = loaded.log;
     previous = loaded.state;
-    if (loaded.state.globalSteps >= config.totalSteps) throw new UserError(`--steps: ${dir} has already trained ${loaded.state.globalSteps} steps; ask for more than that to resume`);
+    resume = { weights, meanSquare: loaded.meanSquare, steps: loaded.state.globalSteps };
   } else if (existsSync(join(dir, 'model.json')) && !options.force) {
     throw new UserError(`--out: ${dir} already holds a model; pass --resume to continue it or --force to replace it`);
   }
-  shared.copyFrom(model);
 
-  const segment = previous === undefined ? 0 : previous.segments;
-  // Each run segment (the first, then every resume) draws fresh worker seeds, so a resumed run
-  // does not replay the episodes it already trained on.
-  const seedRng = segment === 0 ? runRng : Rng.fromSeed((config.seed ^ Math.imul(segment, 0x9e3779b1)) | 0);
-  const startSteps = shared.globalSteps();
+  const segment = previous?.segments ?? 0;
+  // runA3c derives the worker seeds from the seed it is given. Each resumed segment gets its own
+  // seed, so a resumed run does not replay the episodes it already trained on; the recorded
+  // config keeps the user's seed.
+  const runConfig: A3cConfig = segment === 0 ? config : { ...config, seed: (config.seed ^ Math.imul(segment, 0x9e3779b1)) | 0 };
+  const startSteps = resume?.steps ?? 0;
   const wallOffset = previous?.wallTimeSeconds ?? 0;
   const started = performance.now();
   const wall = (): number => wallOffset + (performance.now() - started) / 1000;
-  let backendName = '';
+  let meanStaleness = 0;
+  let updates = previous?.updates ?? 0;
 
-  const agentFields = (extra: AgentFields = {}): AgentFields => ({
+  const agentFields = (backend: string, extra: AgentFields = {}): AgentFields => ({
     env: { id: config.env, options: config.envOptions },
     inputShape,
     actionCount,
     actionNames,
-    backend: backendName,
+    backend,
     workers: workerCount,
-    meanStaleness: shared.meanStaleness(),
+    meanStaleness,
     determinism: 'asynchronous updates: the seed fixes init and env/sampling seeds, not the update interleaving',
     ...extra,
   });
-  const state = (): A3cState => ({
+  const state = (globalSteps: number): A3cState => ({
     format: 'advgym-a3c-state',
-    globalSteps: shared.globalSteps(),
-    updates: shared.updates(),
+    globalSteps,
+    updates,
     wallTimeSeconds: wall(),
-    parameterCount: shared.size,
+    parameterCount: readFlatWeights(model).length,
     segments: segment + 1,
   });
-  const checkpoint = async (extra?: AgentFields): Promise<void> => {
-    await saveCheckpoint(dir, model, { theta: shared.theta.slice(), meanSquare: shared.meanSquare.slice() }, state(), trainingLog, config, agentFields(extra));
-  };
 
-  // --- workers -------------------------------------------------------------------------------
-  let failure: string | undefined;
-  const ready = new Array<boolean>(workerCount).fill(false);
-  const done = new Array<boolean>(workerCount).fill(false);
   const pending = { steps: 0, policyLoss: 0, valueLoss: 0, entropy: 0 };
-  const workers: Worker[] = [];
-  const exits: Promise<void>[] = [];
-  let exited = 0;
-  const onMessage = (message: WorkerMessage): void => {
-    switch (message.type) {
-      case 'ready':
-        ready[message.index] = true;
-        backendName = message.backend;
-        break;
-      case 'episode':
-        trainingLog.episodes.push({ step: message.globalSteps, worker: message.index, return: message.return, length: message.length, wallSeconds: wall() });
-        break;
-      case 'stats':
-        pending.steps += message.steps;
-        pending.policyLoss += message.policyLoss;
-        pending.valueLoss += message.valueLoss;
-        pending.entropy += message.entropy;
-        break;
-      case 'nan':
-        failure ??= `A3C: ${message.what} in worker ${message.index} near step ${message.globalSteps}; training stopped`;
-        break;
-      case 'error':
-        failure ??= `A3C worker ${message.index} failed: ${message.message}`;
-        break;
-      case 'done':
-        done[message.index] = true;
-        break;
-    }
-  };
-  for (let index = 0; index < workerCount; index++) {
-    const worker = spawnActorLearner({ index, seed: seedRng.seed(), config, buffers: shared.buffers, inputShape, actionCount, statsEveryUpdates: 20, ...(options.envModule === undefined ? {} : { envModule: options.envModule }) });
-    worker.on('message', onMessage);
-    worker.on('error', (error: Error) => {
-      failure ??= `A3C worker ${index} failed: ${error.message.split('\n')[0] ?? error.message}`;
-    });
-    exits.push(
-      new Promise((resolve) => {
-        worker.once('exit', (code) => {
-          exited++;
-          if (!done[index] && !shared.stopRequested()) failure ??= `A3C worker ${index} exited (code ${code}) before finishing`;
-          resolve();
-        });
-      }),
-    );
-    workers.push(worker);
-  }
-
-  let interrupted = false;
-  const onInterrupt = (): void => {
-    interrupted = true;
-    log('interrupted: stopping the workers and writing a checkpoint (Ctrl-C again to abort)');
-    shared.requestStop();
-    process.once('SIGINT', () => process.exit(130));
-  };
-  process.once('SIGINT', onInterrupt);
-
-  // --- supervision ----------------------------------------------------------------------------
-  const readyDeadline = performance.now() + (options.readyTimeoutSeconds ?? 180) * 1000;
-  const stallMs = (options.stallTimeoutSeconds ?? 300) * 1000;
-  let allReadyAt: number | undefined;
-  let lastSteps = startSteps;
-  let lastMove = performance.now();
-  let nextLog = (Math.floor(startSteps / config.logEverySteps) + 1) * config.logEverySteps;
-  let nextCheckpoint = (Math.floor(startSteps / config.checkpointEverySteps) + 1) * config.checkpointEverySteps;
   let lastRow = { step: startSteps, wall: wall() };
-  const addRow = (): void => {
-    const step = shared.globalSteps();
+  const addRow = (step: number): void => {
     if (step === lastRow.step) return;
     const now = wall();
     const progress = Math.min(1, step / config.totalSteps);
     const perStep = (x: number): number => (pending.steps === 0 ? Number.NaN : x / pending.steps);
-    trainingLog.rows.push({
+    const stepsPerSecond = now > lastRow.wall ? (step - lastRow.step) / (now - lastRow.wall) : 0;
+    const row = {
       step,
       wallSeconds: now,
-      stepsPerSecond: now > lastRow.wall ? (step - lastRow.step) / (now - lastRow.wall) : 0,
+      stepsPerSecond,
       episodes: trainingLog.episodes.length,
       recentMeanReturn: trainingLog.recentMeanReturn(),
       policyLoss: perStep(pending.policyLoss),
       valueLoss: perStep(pending.valueLoss),
       entropy: perStep(pending.entropy),
-      meanStaleness: shared.meanStaleness(),
+      meanStaleness,
       learningRate: config.annealLearningRate ? config.learningRate * (1 - progress) : config.learningRate,
-    });
+    };
+    trainingLog.rows.push(row);
     pending.steps = pending.policyLoss = pending.valueLoss = pending.entropy = 0;
     lastRow = { step, wall: now };
-    const row = trainingLog.rows[trainingLog.rows.length - 1];
-    const eta = row !== undefined && row.stepsPerSecond > 0 && step < config.totalSteps ? ` | ETA ${formatSeconds((config.totalSteps - step) / row.stepsPerSecond)}` : '';
+    const eta = stepsPerSecond > 0 && step < config.totalSteps ? ` | ETA ${formatSeconds((config.totalSteps - step) / stepsPerSecond)}` : '';
     log(
-      `step ${step}/${config.totalSteps} (${(100 * progress).toFixed(1)}%) | ${row?.stepsPerSecond.toFixed(0)} steps/s | episodes ${trainingLog.episodes.length}` +
-        ` | mean return (last 20) ${trainingLog.recentMeanReturn().toFixed(2)} | entropy ${row?.entropy.toFixed(3)} | staleness ${shared.meanStaleness().toFixed(2)}${eta}`,
+      `step ${step}/${config.totalSteps} (${(100 * progress).toFixed(1)}%) | ${stepsPerSecond.toFixed(0)} steps/s | episodes ${trainingLog.episodes.length}` +
+        ` | mean return (last 20) ${row.recentMeanReturn.toFixed(2)} | entropy/step ${row.entropy.toFixed(3)} | staleness ${meanStaleness.toFixed(2)}${eta}`,
     );
   };
 
-  log(`A3C on ${config.env}: ${workerCount} worker(s), ${shared.size} parameters, t_max ${config.tMax}, ${config.totalSteps} steps${previous ? ` (resuming at ${startSteps})` : ''}`);
-  try {
-    while (exited < workerCount && failure === undefined) {
-      await new Promise((resolve) => setTimeout(resolve, pollMs));
-      const now = performance.now();
-      if (allReadyAt === undefined) {
-        if (ready.every(Boolean)) {
-          allReadyAt = now;
-          lastMove = now;
-        } else if (now > readyDeadline) {
-          failure = `A3C: worker(s) ${ready.flatMap((r, i) => (r ? [] : [i])).join(', ')} not ready after ${options.readyTimeoutSeconds ?? 180} s`;
-          break;
-        }
-      }
-      const steps = shared.globalSteps();
-      if (steps !== lastSteps) {
-        lastSteps = steps;
-        lastMove = now;
-      } else if (allReadyAt !== undefined && !shared.stopRequested() && now - lastMove > stallMs) {
-        failure = `A3C: no env step for ${stallMs / 1000} s; workers seem stuck`;
-        break;
-      }
-      if (failure !== undefined) break;
-      if (steps >= nextLog) {
-        addRow();
-        nextLog = (Math.floor(steps / config.logEverySteps) + 1) * config.logEverySteps;
-      }
-      if (steps >= nextCheckpoint && steps < config.totalSteps) {
-        await checkpoint();
-        nextCheckpoint = (Math.floor(steps / config.checkpointEverySteps) + 1) * config.checkpointEverySteps;
-        log(`checkpoint at step ${steps} written to ${dir}`);
-      }
+  // Checkpoints are written from the once-a-second tick while the workers run on; one at a time.
+  let nextLog = (Math.floor(startSteps / config.logEverySteps) + 1) * config.logEverySteps;
+  let nextCheckpoint = (Math.floor(startSteps / config.checkpointEverySteps) + 1) * config.checkpointEverySteps;
+  let writing: Promise<void> = Promise.resolve();
+  let checkpointError: unknown;
+  let sharedRef: SharedParams | undefined;
+  let interrupted = false;
+  const onTick = (shared: SharedParams): void => {
+    sharedRef = shared;
+    const steps = shared.globalSteps();
+    meanStaleness = shared.meanStaleness();
+    updates = (previous?.updates ?? 0) + shared.updates();
+    if (steps >= nextLog) {
+      addRow(steps);
+      nextLog = (Math.floor(steps / config.logEverySteps) + 1) * config.logEverySteps;
     }
+    if (steps >= nextCheckpoint && steps < config.totalSteps) {
+      nextCheckpoint = (Math.floor(steps / config.checkpointEverySteps) + 1) * config.checkpointEverySteps;
+      const snapshot = { theta: shared.theta.slice(), meanSquare: shared.meanSquare.slice() };
+      writing = writing
+        .then(() => saveCheckpoint(dir, model, snapshot, state(steps), trainingLog, config, agentFields(backendName)))
+        .then(() => log(`checkpoint at step ${steps} written to ${dir}`))
+        .catch((error: unknown) => {
+          checkpointError ??= error;
+          shared.requestStop();
+        });
+    }
+  };
+  const onInterrupt = (): void => {
+    interrupted = true;
+    log('interrupted: stopping the workers, then writing a checkpoint (Ctrl-C again to abort)');
+    sharedRef?.requestStop();
+    process.once('SIGINT', () => process.exit(130));
+  };
+  process.once('SIGINT', onInterrupt);
+  let backendName = '';
+
+  log(`A3C on ${config.env}: ${workerCount} worker(s), t_max ${config.tMax}, ${config.totalSteps} steps${previous ? ` (resuming at ${startSteps})` : ''}; model folder ${dir}`);
+  let result: Awaited<ReturnType<typeof runA3c>>;
+  try {
+    result = await runA3c({
+      config: runConfig,
+      workers: workerCount,
+      inputShape,
+      actionCount,
+      ...(resume === undefined ? {} : { resume }),
+      ...(options.envModule === undefined ? {} : { envModule: options.envModule }),
+      statsEveryUpdates: 20,
+      ...(options.stallTimeoutSeconds === undefined ? {} : { stallTimeoutMs: options.stallTimeoutSeconds * 1000 }),
+      onEpisode: (episode) => trainingLog.episodes.push({ step: episode.globalSteps, worker: episode.worker, return: episode.return, length: episode.length, wallSeconds: wall() }),
+      onStats: (stats) => {
+        pending.steps += stats.steps;
+        pending.policyLoss += stats.policyLoss;
+        pending.valueLoss += stats.valueLoss;
+        pending.entropy += stats.entropy;
+      },
+      onTick: (shared) => {
+        if (sharedRef === undefined && interrupted) shared.requestStop();
+        onTick(shared);
+      },
+    });
   } finally {
     process.removeListener('SIGINT', onInterrupt);
-    shared.requestStop();
-    // Workers stop at their next rollout boundary; a stuck one is terminated.
-    const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 15_000).unref());
-    if ((await Promise.race([Promise.all(exits), timeout])) === 'timeout') await Promise.all(workers.map((w) => w.terminate()));
+    // A checkpoint being written when a worker failed completes first: it is a valid snapshot.
+    await writing;
   }
-  if (failure !== undefined) {
-    throw new A3cTrainingError(`${failure}; the last checkpoint in ${dir} (if any) is intact`);
-  }
+  if (checkpointError !== undefined) throw checkpointError;
+  backendName = result.backends[0] ?? '';
+  meanStaleness = result.meanStaleness;
+  updates = (previous?.updates ?? 0) + result.updates;
+  addRow(result.steps);
 
-  // --- finish ---------------------------------------------------------------------------------
-  const readyAt = allReadyAt ?? started;
-  const secondsThisRun = (performance.now() - readyAt) / 1000;
-  const stepsThisRun = shared.globalSteps() - startSteps;
-  addRow();
   let evaluation: A3cResult['evaluation'];
   const extra: AgentFields = {};
+  writeFlatWeights(model, result.weights);
   if (config.evalEpisodes > 0 && !interrupted) {
-    writeFlatWeights(model, shared.theta);
     const seed = 10_000 + config.seed;
-    const result = evaluate(new LayersPolicy(model), createEnv(), config.evalEpisodes, seed);
+    const greedy = evaluate(new LayersPolicy(model), createEnv(), config.evalEpisodes, seed);
     const random = evaluateRandom(createEnv(), config.evalEpisodes, seed, Rng.fromSeed(config.seed + 1));
-    evaluation = { episodes: config.evalEpisodes, meanReturn: result.meanReturn, stdReturn: result.stdReturn, seed };
-    extra['evaluation'] = { ...evaluation, returns: result.returns };
+    evaluation = { episodes: config.evalEpisodes, meanReturn: greedy.meanReturn, stdReturn: greedy.stdReturn, seed };
+    extra['evaluation'] = { ...evaluation, returns: greedy.returns };
     extra['randomBaseline'] = { meanReturn: random.meanReturn, stdReturn: random.stdReturn };
-    log(`greedy return over ${config.evalEpisodes} episodes: ${result.meanReturn.toFixed(2)} ± ${result.stdReturn.toFixed(2)} (random play: ${random.meanReturn.toFixed(2)})`);
+    log(`greedy return over ${config.evalEpisodes} episodes: ${greedy.meanReturn.toFixed(2)} ± ${greedy.stdReturn.toFixed(2)} (random play: ${random.meanReturn.toFixed(2)})`);
   }
-  await checkpoint(extra);
+  await saveCheckpoint(dir, model, { theta: result.weights, meanSquare: result.meanSquare }, state(result.steps), trainingLog, config, agentFields(backendName, extra));
   model.dispose();
-  log(`done: ${shared.globalSteps()} steps; model folder ${dir}`);
+  log(`done: ${result.steps} steps (${(result.steps - startSteps) / Math.max(result.seconds, 1e-9) | 0} steps/s with ${workerCount} worker(s), mean staleness ${result.meanStaleness.toFixed(2)}); model folder ${dir}`);
   return {
     workers: workerCount,
-    globalSteps: shared.globalSteps(),
-    stepsThisRun,
-    secondsThisRun,
-    stepsPerSecond: stepsThisRun / secondsThisRun,
-    meanStaleness: shared.meanStaleness(),
+    globalSteps: result.steps,
+    stepsThisRun: result.steps - startSteps,
+    secondsThisRun: result.seconds,
+    stepsPerSecond: result.stepsPerSecond,
+    meanStaleness: result.meanStaleness,
     episodes: trainingLog.episodes.length,
     recentMeanReturn: trainingLog.recentMeanReturn(),
     interrupted,
