@@ -23,7 +23,7 @@ export class DotEnv implements Env<Float32Array> {
   private agent = 0;
   private dot = 0;
   private t = 0;
-  private previous = new Float32Array(SIDE * SIDE);
+  private previous: Float32Array = new Float32Array(SIDE * SIDE);
 
   reset(options?: ResetOptions): ResetResult<Float32Array> {
     if (options?.seed !== undefined) this.rng = Rng.fromSeed(options.seed);
