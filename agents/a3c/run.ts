@@ -22,12 +22,13 @@ import type { WorkerMessage, WorkerSetup } from './protocol.ts';
 import { SharedParams, parameterCount } from './sharedParams.ts';
 import { spawnActorLearner } from './spawn.ts';
 
+/** The run failed: a worker (workerIndex) threw, exited early or hit a NaN, or (undefined) it stalled. */
 export class A3cWorkerError extends Error {
   constructor(
-    readonly workerIndex: number,
+    readonly workerIndex: number | undefined,
     detail: string,
   ) {
-    super(`A3C worker ${workerIndex} failed: ${detail}`);
+    super(workerIndex === undefined ? `A3C run failed: ${detail}` : `A3C worker ${workerIndex} failed: ${detail}`);
     this.name = 'A3cWorkerError';
   }
 }
@@ -133,7 +134,7 @@ export async function runA3c(options: A3cRunOptions): Promise<A3cRunResult> {
     };
 
     let graceTimer: NodeJS.Timeout | undefined;
-    const fail = (index: number, detail: string): void => {
+    const fail = (index: number | undefined, detail: string): void => {
       if (failure !== undefined) return;
       failure = new A3cWorkerError(index, detail);
       shared.requestStop();
@@ -149,7 +150,7 @@ export async function runA3c(options: A3cRunOptions): Promise<A3cRunResult> {
       }
       if (failure === undefined) options.onTick?.(shared);
       if (performance.now() - lastActivity > stallTimeoutMs) {
-        fail(-1, `no progress for ${Math.round(stallTimeoutMs / 1000)} s`);
+        fail(undefined, `no worker message and no env step for ${Math.round(stallTimeoutMs / 1000)} s; workers terminated`);
         threads.forEach((t) => void t.terminate());
       }
     }, 1000);

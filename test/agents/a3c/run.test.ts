@@ -75,3 +75,19 @@ test('a worker that throws fails the run with its index and message, and the oth
   // Settling at all shows both threads ended; well under the stall timeout shows nothing waited on it.
   assert.ok(performance.now() - started < 30_000);
 });
+
+test('a run whose workers hang is stopped by the watchdog and its threads terminated', async () => {
+  const config = resolveA3cConfig({ env: 'Hang-v0', envOptions: { hangAtStep: 10 }, network: 'mlp', backend: 'cpu', totalSteps: 1_000_000 });
+  const started = performance.now();
+  await assert.rejects(
+    runA3c({ config, workers: 2, inputShape: TINY_INPUT_SHAPE, actionCount: 2, envModule: TINY_ENVS_MODULE, stallTimeoutMs: 2_000, stopGraceMs: 500 }),
+    (error: unknown) => {
+      assert.ok(error instanceof A3cWorkerError, String(error));
+      assert.equal(error.workerIndex, undefined);
+      assert.match(error.message, /no worker message and no env step for 2 s/);
+      return true;
+    },
+  );
+  // The spinning threads were terminated, or the promise would never have settled.
+  assert.ok(performance.now() - started < 20_000);
+});

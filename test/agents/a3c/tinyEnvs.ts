@@ -7,6 +7,8 @@
  * - 'Crash-v0': the same bandit, but in the worker thread numbered options.crashWorker (default 1)
  *   step number options.crashAtStep (default 20) throws, so tests can check how training handles
  *   one worker that fails while the others run on.
+ * - 'Hang-v0': the same bandit, but step number options.hangAtStep (default 20) spins forever in
+ *   every worker, so tests can check that a stuck run is detected and its threads terminated.
  */
 import type { Env, ResetOptions, ResetResult, RgbFrame, StepResult } from '../../../src/gym/env.ts';
 import { Box, Discrete } from '../../../src/gym/spaces.ts';
@@ -25,6 +27,7 @@ class ContextualBandit implements Env<Float32Array> {
   constructor(
     readonly id: string,
     private readonly crashAtStep: number,
+    private readonly hangAtStep = Number.POSITIVE_INFINITY,
   ) {}
 
   private observe(): Float32Array {
@@ -42,6 +45,7 @@ class ContextualBandit implements Env<Float32Array> {
   step(action: number): StepResult<Float32Array> {
     this.steps++;
     if (this.steps === this.crashAtStep) throw new Error(`${this.id}: injected crash at step ${this.steps}`);
+    if (this.steps === this.hangAtStep) for (;;) this.steps += 0;
     const reward = action === this.context ? 1 : -1;
     return { observation: this.observe(), reward, terminated: true, truncated: false, info: {} };
   }
@@ -61,6 +65,7 @@ export function createEnv(id: string, options: Record<string, unknown>): Env<Flo
     const crashAtStep = typeof options['crashAtStep'] === 'number' ? options['crashAtStep'] : 20;
     return new ContextualBandit(id, thisWorker === crashWorker ? crashAtStep : Number.POSITIVE_INFINITY);
   }
+  if (id === 'Hang-v0') return new ContextualBandit(id, Number.POSITIVE_INFINITY, typeof options['hangAtStep'] === 'number' ? options['hangAtStep'] : 20);
   throw new Error(`tinyEnvs: unknown env ${id}`);
 }
 
