@@ -5,6 +5,7 @@
 import { runA3cBench } from './a3c.ts';
 import { runAdversaryBench } from './adversary.ts';
 import { runBackendBench } from './backend.ts';
+import { runDqnBench } from './dqn.ts';
 import { runEnvBench } from './envs.ts';
 import { runExperimentBench } from './experiment.ts';
 
@@ -13,3 +14,4 @@ runEnvBench();
 await runExperimentBench();
 await runAdversaryBench();
 await runA3cBench();
+await runDqnBench();

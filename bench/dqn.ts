@@ -1,0 +1,67 @@
+/**
+ * DQN training throughput on Pong-v0 (84x84x4, 2013 net, batch 32, wasm), one core, measured side
+ * by side in one run: the full training loop (env + epsilon-greedy acting + replay + one update
+ * every 4 steps), and its parts: env steps with a greedy forward pass each, replay sampling, and
+ * one gradient update (Double DQN: 3 forward passes + 1 backward on the batch).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseDqnConfig } from '../agents/dqn/config.ts';
+import { DqnLearner } from '../agents/dqn/learner.ts';
+import { ReplayBuffer } from '../agents/dqn/replayBuffer.ts';
+import { trainDqn } from '../agents/dqn/train.ts';
+import { buildQNetwork } from '../agents/networks.ts';
+import { makeEnv } from '../envs/index.ts';
+import { Rng } from '../src/rng.ts';
+import { initBackend } from '../src/tensor/backend.ts';
+
+const time = (fn: () => void, times: number): number => {
+  const start = performance.now();
+  for (let i = 0; i < times; i++) fn();
+  return (performance.now() - start) / times;
+};
+
+export async function runDqnBench(): Promise<void> {
+  const backend = await initBackend('wasm');
+  console.log(`\n## dqn: training throughput on Pong-v0 (${backend}, 2013 net, batch 32, train every 4 steps), one core\n`);
+  const config = parseDqnConfig({ env: 'Pong-v0' });
+  const env = makeEnv('Pong-v0');
+  const shape = env.observationSpace.shape as unknown as [number, number, number];
+  const learner = new DqnLearner(buildQNetwork(shape, env.actionSpace.n, 1), buildQNetwork(shape, env.actionSpace.n, 2), tf.train.adam(1e-4), config);
+  const buffer = new ReplayBuffer(5_000, shape);
+  const rng = Rng.fromSeed(0);
+  let observation = env.reset({ seed: 0 }).observation;
+  const step = (greedy: boolean): void => {
+    const action = greedy ? learner.greedyAction(observation, shape) : rng.int(0, env.actionSpace.n - 1);
+    const result = env.step(action);
+    buffer.add(observation, action, result.reward, result.observation, result.terminated, result.terminated || result.truncated);
+    observation = result.terminated || result.truncated ? env.reset().observation : result.observation;
+  };
+  const randomStepMs = time(() => step(false), 2_000);
+  const greedyStepMs = time(() => step(true), 300);
+  const sampleMs = time(() => buffer.sample(32, rng), 50);
+  learner.update(buffer.sample(32, rng), shape); // warm-up (kernel compilation, Adam slots)
+  const updateMs = time(() => learner.update(buffer.sample(32, rng), shape), 20);
+  learner.dispose();
+
+  const out = mkdtempSync(join(tmpdir(), 'advgym-dqn-bench-'));
+  const loopSteps = 1_200;
+  const quiet = { update: () => undefined, log: () => undefined, stop: () => undefined };
+  const start = performance.now();
+  await trainDqn(parseDqnConfig({ totalSteps: loopSteps, learningStarts: 200, bufferSize: 2_000, epsilonDecaySteps: 10_000, evalInterval: 1e6, checkpointInterval: 1e6 }), out, { progress: quiet, skipFinal: true });
+  const loopSeconds = (performance.now() - start) / 1000;
+  rmSync(out, { recursive: true, force: true });
+  const learningSteps = loopSteps - 200;
+
+  console.log('| measure | value |');
+  console.log('|---|---:|');
+  console.log(`| env step + replay add, random action | ${randomStepMs.toFixed(3)} ms (${(1000 / randomStepMs).toFixed(0)} steps/s) |`);
+  console.log(`| env step + replay add + greedy forward | ${greedyStepMs.toFixed(2)} ms (${(1000 / greedyStepMs).toFixed(0)} steps/s) |`);
+  console.log(`| replay sample, batch 32 | ${sampleMs.toFixed(2)} ms |`);
+  console.log(`| gradient update, batch 32 (Double DQN) | ${updateMs.toFixed(1)} ms (${(1000 / updateMs).toFixed(1)} updates/s) |`);
+  console.log(`| full loop, ${loopSteps} steps (200 random warm-up, then eps ~1 + update every 4) | ${(loopSteps / loopSeconds).toFixed(0)} steps/s, ${(learningSteps / 4 / loopSeconds).toFixed(1)} updates/s |`);
+  console.log(`| predicted learning-phase rate from the parts | ${(1000 / (greedyStepMs + (sampleMs + updateMs) / 4)).toFixed(0)} steps/s |`);
+  console.log(`\nupdate / greedy step cost: ${(updateMs / greedyStepMs).toFixed(0)}x; replay sample share of an update: ${((100 * sampleMs) / (sampleMs + updateMs)).toFixed(0)}%`);
+}
