@@ -68,6 +68,9 @@ export async function trainA3c(config: A3cConfig, options: TrainA3cOptions): Pro
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const workerCount = config.workers ?? availableParallelism();
   const dir = options.outDir;
+  if (!options.resume && !options.force && existsSync(join(dir, 'model.json'))) {
+    throw new UserError(`--out: ${dir} already holds a model; pass --resume to continue it or --force to replace it`);
+  }
   await initBackend(config.backend);
   const createEnv = await envFactory(config, options.envModule);
   const probe = createEnv();
@@ -96,8 +99,6 @@ export async function trainA3c(config: A3cConfig, options: TrainA3cOptions): Pro
     trainingLog = loaded.log;
     previous = loaded.state;
     resume = { weights, meanSquare: loaded.meanSquare, steps: loaded.state.globalSteps };
-  } else if (existsSync(join(dir, 'model.json')) && !options.force) {
-    throw new UserError(`--out: ${dir} already holds a model; pass --resume to continue it or --force to replace it`);
   }
 
   const segment = previous?.segments ?? 0;
