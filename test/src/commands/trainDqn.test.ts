@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { runTrainDqn } from '../../../src/commands/trainDqn.ts';
+import { FileError, UserError } from '../../../src/errors.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'advgym-train-dqn-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const args = { out: join(dir, 'out'), resume: false, force: false };
+
+test('a bad config value is a one-line UserError naming the file and field (exit 2), before any training', async () => {
+  const path = join(dir, 'bad.json');
+  writeFileSync(path, JSON.stringify({ batchSize: 0 }));
+  await assert.rejects(runTrainDqn({ ...args, config: path }), (error: unknown) => error instanceof UserError && error.exitCode === 2 && error.message === `${path}: field 'batchSize': Too small: expected number to be >=1`);
+});
+
+test('flags override the config file and are checked the same way', async () => {
+  const path = join(dir, 'ok.json');
+  writeFileSync(path, JSON.stringify({ totalSteps: 10 }));
+  await assert.rejects(runTrainDqn({ ...args, config: path, steps: 0 }), /--steps: must be a positive integer, got 0/);
+  await assert.rejects(runTrainDqn({ ...args, config: path, seed: 1.5 }), /--seed: must be an integer/);
+});
+
+test('a config file that is not JSON, or --resume without a checkpoint, is a FileError naming the path', async () => {
+  const path = join(dir, 'broken.json');
+  writeFileSync(path, '{ totalSteps: ');
+  await assert.rejects(runTrainDqn({ ...args, config: path }), (error: unknown) => error instanceof FileError && error.message.startsWith(`${path}: not valid JSON`));
+  await assert.rejects(runTrainDqn({ ...args, resume: true }), (error: unknown) => error instanceof FileError && error.message.includes('checkpoint'));
+});
