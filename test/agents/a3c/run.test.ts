@@ -91,3 +91,16 @@ test('a run whose workers hang is stopped by the watchdog and its threads termin
   // The spinning threads were terminated, or the promise would never have settled.
   assert.ok(performance.now() - started < 20_000);
 });
+
+test('a non-finite loss stops the run with the worker and step named', async () => {
+  const config = resolveA3cConfig({ env: 'NaN-v0', envOptions: { nanAtStep: 15 }, network: 'mlp', backend: 'cpu', totalSteps: 1_000_000 });
+  await assert.rejects(
+    runA3c({ config, workers: 1, inputShape: TINY_INPUT_SHAPE, actionCount: 2, envModule: TINY_ENVS_MODULE, stallTimeoutMs: 30_000 }),
+    (error: unknown) => {
+      assert.ok(error instanceof A3cWorkerError, String(error));
+      assert.equal(error.workerIndex, 0);
+      assert.match(error.message, /worker 0 failed: non-finite loss NaN.* at step 1[0-9]$/);
+      return true;
+    },
+  );
+});

@@ -9,6 +9,8 @@
  *   one worker that fails while the others run on.
  * - 'Hang-v0': the same bandit, but step number options.hangAtStep (default 20) spins forever in
  *   every worker, so tests can check that a stuck run is detected and its threads terminated.
+ * - 'NaN-v0': the same bandit, but from step options.nanAtStep (default 20) on it pays a NaN
+ *   reward, so tests can check that a non-finite loss stops training.
  */
 import type { Env, ResetOptions, ResetResult, RgbFrame, StepResult } from '../../../src/gym/env.ts';
 import { Box, Discrete } from '../../../src/gym/spaces.ts';
@@ -28,6 +30,7 @@ class ContextualBandit implements Env<Float32Array> {
     readonly id: string,
     private readonly crashAtStep: number,
     private readonly hangAtStep = Number.POSITIVE_INFINITY,
+    private readonly nanAtStep = Number.POSITIVE_INFINITY,
   ) {}
 
   private observe(): Float32Array {
@@ -46,7 +49,7 @@ class ContextualBandit implements Env<Float32Array> {
     this.steps++;
     if (this.steps === this.crashAtStep) throw new Error(`${this.id}: injected crash at step ${this.steps}`);
     if (this.steps === this.hangAtStep) for (;;) this.steps += 0;
-    const reward = action === this.context ? 1 : -1;
+    const reward = this.steps >= this.nanAtStep ? Number.NaN : action === this.context ? 1 : -1;
     return { observation: this.observe(), reward, terminated: true, truncated: false, info: {} };
   }
 
@@ -66,6 +69,7 @@ export function createEnv(id: string, options: Record<string, unknown>): Env<Flo
     return new ContextualBandit(id, thisWorker === crashWorker ? crashAtStep : Number.POSITIVE_INFINITY);
   }
   if (id === 'Hang-v0') return new ContextualBandit(id, Number.POSITIVE_INFINITY, typeof options['hangAtStep'] === 'number' ? options['hangAtStep'] : 20);
+  if (id === 'NaN-v0') return new ContextualBandit(id, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, typeof options['nanAtStep'] === 'number' ? options['nanAtStep'] : 20);
   throw new Error(`tinyEnvs: unknown env ${id}`);
 }
 
