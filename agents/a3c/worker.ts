@@ -1,6 +1,6 @@
 /**
- * Worker-thread entry of one A3C actor-learner. Spawned by spawnActorLearner (train.ts) with tsx
- * loaded through execArgv, so this TypeScript file runs as is. Any error (env, tensors, a bad
+ * Worker-thread entry of one A3C actor-learner. Spawned by spawnActorLearner (spawn.ts), whose
+ * bootstrap registers tsx inside the thread first, so this TypeScript file runs as is. Any error (env, tensors, a bad
  * custom env module) is posted to the main thread with this worker's index, then the thread ends.
  */
 import { parentPort, workerData } from 'node:worker_threads';
