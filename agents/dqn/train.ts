@@ -161,6 +161,8 @@ export async function trainDqn(config: DqnConfig, outDir: string, options: DqnTr
   let stoppedBy: DqnTrainResult['stoppedBy'] = 'done';
   try {
     while (step < config.totalSteps) {
+      // The loop is synchronous between checkpoints; yielding now and then lets a SIGINT handler run.
+      if (step % 64 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
       if (interrupted) {
         stoppedBy = 'interrupted';
         break;
@@ -191,7 +193,7 @@ export async function trainDqn(config: DqnConfig, outDir: string, options: DqnTr
         lastLoss = learner.update(buffer.sample(config.batchSize, rng), shape);
         updates++;
         if (!Number.isFinite(lastLoss)) {
-          throw new UserError(`dqn: loss became ${lastLoss} at step ${step}; stopped. The last good checkpoint is in ${join(outDir, CHECKPOINT_DIR)} (try a lower learningRate)`);
+          throw new UserError(`dqn: loss became ${lastLoss} at step ${step}; stopped. The last good checkpoint is in ${join(outDir, CHECKPOINT_DIR)} (try a lower learningRate)`, 1);
         }
       }
       if (step % config.targetUpdateInterval === 0) learner.syncTarget();

@@ -12,6 +12,7 @@ import { evaluate, evaluateRandom } from '../../../agents/evaluate.ts';
 import { LayersPolicy } from '../../../agents/layersPolicy.ts';
 import { buildQNetwork } from '../../../agents/networks.ts';
 import type { TrainingProgress } from '../../../agents/training/progress.ts';
+import { UserError } from '../../../src/errors.ts';
 import { Rng } from '../../../src/rng.ts';
 import { initBackend } from '../../../src/tensor/backend.ts';
 import { assertNoGrowth } from '../../helpers/leakCheck.ts';
@@ -129,4 +130,35 @@ test('no tensor leak over many updates', async () => {
     learner.greedyAction(observation, DOT_SHAPE);
   }, 4, 'DQN update + target sync + acting');
   learner.dispose();
+});
+
+test('SIGINT stops training with a checkpoint that --resume can continue', async () => {
+  const out = tempDir();
+  const config = tinyConfig({ totalSteps: 100_000, learningStarts: 100_000 });
+  setTimeout(() => process.emit('SIGINT'), 300);
+  const result = await trainDqn(config, out, { makeEnv: () => new DotEnv(), progress: quiet, skipFinal: true });
+  assert.equal(result.stoppedBy, 'interrupted');
+  const { learner, state } = await loadDqnCheckpoint(out, config);
+  learner.dispose();
+  assert.ok(state.step > 0 && state.step < 100_000);
+  assert.equal(state.step, result.state.step);
+});
+
+test('a non-finite loss stops training with a one-line error and keeps the last good checkpoint', async () => {
+  const out = tempDir();
+  class PoisonedEnv extends DotEnv {
+    private steps = 0;
+    override step(action: number) {
+      const result = super.step(action);
+      return ++this.steps === 130 ? { ...result, reward: Number.NaN } : result;
+    }
+  }
+  const config = tinyConfig({ totalSteps: 1_000, learningStarts: 50, trainFrequency: 1, checkpointInterval: 100 });
+  await assert.rejects(
+    trainDqn(config, out, { makeEnv: () => new PoisonedEnv(), progress: quiet, skipFinal: true }),
+    (error: unknown) => error instanceof UserError && /^dqn: loss became NaN at step \d+; stopped\. The last good checkpoint is in /.test(error.message),
+  );
+  const { learner, state } = await loadDqnCheckpoint(out, config);
+  learner.dispose();
+  assert.equal(state.step, 100);
 });
