@@ -11,7 +11,6 @@ import { loadPolicy } from '../../../agents/loadPolicy.ts';
 import { UserError } from '../../../src/errors.ts';
 import { initBackend } from '../../../src/tensor/backend.ts';
 import { assertNoLeak } from '../../helpers/leakCheck.ts';
-import { NAN_ENV_MODULE } from './nanEnv.ts';
 import { TINY_ENVS_MODULE } from './tinyEnvs.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'advgym-a3c-train-'));
@@ -79,7 +78,7 @@ test('a worker crash stops training, names the worker, and leaves the last check
 test('a NaN loss stops training with a one-line reason and writes nothing', async () => {
   const dir = join(root, 'nan');
   await assert.rejects(
-    trainA3c(tiny({ env: 'Nan-v0', envOptions: { nanAfterSteps: 40 }, totalSteps: 1_000_000 }), options(dir, { envModule: NAN_ENV_MODULE })),
+    trainA3c(tiny({ env: 'NaN-v0', envOptions: { nanAtStep: 40 }, totalSteps: 1_000_000 }), options(dir)),
     (error: Error) => /non-finite/.test(error.message) && !error.message.includes('\n'),
   );
   assert.throws(() => readFileSync(join(dir, 'a3c-state.json')), /ENOENT/);
