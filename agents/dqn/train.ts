@@ -11,7 +11,6 @@
  * is abandoned; training restarts with the next episode seed.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeEnv, type EnvOptions } from '../../envs/index.ts';
@@ -21,7 +20,7 @@ import { FileError, UserError } from '../../src/errors.ts';
 import { Rng } from '../../src/rng.ts';
 import { backendInfo } from '../../src/tensor/backend.ts';
 import { loadModel, loadOptimizer, saveModel, saveOptimizer } from '../../src/tensor/fileIO.ts';
-import { evaluate, evaluateRandom } from '../evaluate.ts';
+import { evaluate, evaluateRandom, type Evaluation } from '../evaluate.ts';
 import { LayersPolicy } from '../layersPolicy.ts';
 import { buildQNetwork } from '../networks.ts';
 import { writeCheckpointDir } from '../training/checkpointDir.ts';
@@ -204,8 +203,10 @@ export async function trainDqn(config: DqnConfig, outDir: string, options: DqnTr
         evalReturn = evaluation.meanReturn;
         progress.log(`step ${step}: greedy evaluation over ${config.evalEpisodes} episodes ${evaluation.meanReturn.toFixed(2)} ± ${evaluation.stdReturn.toFixed(2)}`);
         if (bestEvalReturn === null || evalReturn >= bestEvalReturn) {
+          // OUT holds a loadable model folder during training too (the best so far), so a long
+          // run can be attacked before it ends; the final model replaces it at the end.
           bestEvalReturn = evalReturn;
-          await saveModel(learner.online, join(outDir, 'best'));
+          await writeModelFiles(config, outDir, learner, evalEnv, snapshot(), evaluation, `best periodic evaluation so far (step ${step})`);
         }
       }
       if (step % config.logInterval === 0 || evalReturn !== undefined) {
@@ -240,28 +241,33 @@ export async function trainDqn(config: DqnConfig, outDir: string, options: DqnTr
   return { state: final, stoppedBy, ...(finalEvalReturn === undefined ? {} : { finalEvalReturn }) };
 }
 
-/** Final greedy evaluation and the model folder contract files; returns the mean return. */
+/** Final greedy evaluation, then the model folder contract files; returns the mean return. */
 async function writeModelFolder(config: DqnConfig, outDir: string, learner: DqnLearner, env: Env<Float32Array>, state: DqnTrainingState, progress: TrainingProgress): Promise<number> {
-  const policy = new LayersPolicy(learner.online);
-  const evaluation = evaluate(policy, env, config.finalEvalEpisodes, config.evalSeed);
-  const random = evaluateRandom(env, config.finalEvalEpisodes, config.evalSeed, Rng.fromSeed(config.seed + 1));
+  const evaluation = evaluate(new LayersPolicy(learner.online), env, config.finalEvalEpisodes, config.evalSeed);
+  const random = await writeModelFiles(config, outDir, learner, env, state, evaluation, 'final weights');
   progress.log(`final greedy return over ${config.finalEvalEpisodes} episodes: ${evaluation.meanReturn.toFixed(2)} ± ${evaluation.stdReturn.toFixed(2)} (random play ${random.meanReturn.toFixed(2)})`);
+  return evaluation.meanReturn;
+}
+
+/** model.json + weights.bin, config.json and agent.json (with the random baseline on the same seeds). */
+async function writeModelFiles(config: DqnConfig, outDir: string, learner: DqnLearner, env: Env<Float32Array>, state: DqnTrainingState, evaluation: Evaluation, weights: string): Promise<Evaluation> {
+  const episodes = evaluation.returns.length;
+  const random = evaluateRandom(env, episodes, config.evalSeed, Rng.fromSeed(config.seed + 1));
   await saveModel(learner.online, outDir);
   writeJsonAtomic(join(outDir, 'config.json'), config);
   writeJsonAtomic(join(outDir, 'agent.json'), {
     algorithm: 'dqn',
+    weights,
     env: { id: config.env, options: config.envOptions },
-    inputShape: policy.inputShape,
-    actionCount: policy.actionCount,
+    inputShape: env.observationSpace.shape,
+    actionCount: env.actionSpace.n,
     actionNames: env.actionSpace.actionNames,
     trainedSteps: state.step,
     updates: state.updates,
     wallTimeSeconds: state.wallSeconds,
     backend: backendInfo().name,
-    evaluation: { episodes: config.finalEvalEpisodes, returns: evaluation.returns, meanReturn: evaluation.meanReturn, stdReturn: evaluation.stdReturn, seed: config.evalSeed },
-    randomBaseline: { episodes: config.finalEvalEpisodes, meanReturn: random.meanReturn, stdReturn: random.stdReturn, seed: config.evalSeed },
+    evaluation: { episodes, returns: evaluation.returns, meanReturn: evaluation.meanReturn, stdReturn: evaluation.stdReturn, seed: config.evalSeed },
+    randomBaseline: { episodes, meanReturn: random.meanReturn, stdReturn: random.stdReturn, seed: config.evalSeed },
   });
-  return evaluation.meanReturn;
+  return random;
 }
-
-export { tfl };

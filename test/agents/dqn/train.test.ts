@@ -10,6 +10,7 @@ import { ReplayBuffer } from '../../../agents/dqn/replayBuffer.ts';
 import { loadDqnCheckpoint, saveDqnCheckpoint, trainDqn } from '../../../agents/dqn/train.ts';
 import { evaluate, evaluateRandom } from '../../../agents/evaluate.ts';
 import { LayersPolicy } from '../../../agents/layersPolicy.ts';
+import { loadPolicy } from '../../../agents/loadPolicy.ts';
 import { buildQNetwork } from '../../../agents/networks.ts';
 import type { TrainingProgress } from '../../../agents/training/progress.ts';
 import { UserError } from '../../../src/errors.ts';
@@ -91,7 +92,7 @@ test('a checkpoint saved and loaded gives identical Q-values (online and target)
 
 test('a killed run resumes: counters, epsilon schedule and RNG continue from the checkpoint', async () => {
   const out = tempDir();
-  const config = tinyConfig({ totalSteps: 240, learningStarts: 48, trainFrequency: 4, logInterval: 60 });
+  const config = tinyConfig({ totalSteps: 240, learningStarts: 48, trainFrequency: 4, logInterval: 60, evalInterval: 120, evalEpisodes: 2 });
   const first = await trainDqn(config, out, { makeEnv: () => new DotEnv(), progress: quiet, skipFinal: true, stopAfterSteps: 120 });
   assert.equal(first.stoppedBy, 'limit');
   assert.equal(first.state.step, 120);
@@ -99,6 +100,11 @@ test('a killed run resumes: counters, epsilon schedule and RNG continue from the
   assert.equal(saved.state.step, 120);
   assert.equal(saved.state.episodes, 10);
   assert.deepEqual(saved.state.rngState, first.state.rngState);
+  // The periodic evaluation left a loadable model folder (best so far) before the run ended.
+  const policy = await loadPolicy(out);
+  assert.equal(policy.actionCount, 3);
+  const agent = JSON.parse(readFileSync(join(out, 'agent.json'), 'utf8')) as { algorithm: string; trainedSteps: number; evaluation: { episodes: number } };
+  assert.deepEqual([agent.algorithm, agent.trainedSteps, agent.evaluation.episodes], ['dqn', 120, 2]);
   saved.learner.dispose();
   const second = await trainDqn(config, out, { makeEnv: () => new DotEnv(), progress: quiet, skipFinal: true, resume: true });
   assert.equal(second.stoppedBy, 'done');
