@@ -6,8 +6,8 @@
  *
  * Checkpoints (OUT/checkpoint/) hold online + target weights, Adam state, counters, the RNG state
  * and recent returns, but NOT the replay buffer (~0.7 GB): a resumed run refills it with
- * `learningStarts` steps of the current epsilon-greedy policy (no updates meanwhile), so it repeats
- * a little work but keeps its epsilon schedule, counters and RNG stream. The interrupted episode
+ * `learningStarts` steps of the current epsilon-greedy policy (no updates meanwhile; these steps
+ * count toward totalSteps and advance epsilon), and keeps its counters and RNG stream. The interrupted episode
  * is abandoned; training restarts with the next episode seed.
  */
 import * as tf from '@tensorflow/tfjs-core';
