@@ -96,16 +96,12 @@ test('after wrapping around, samples are still exact: only transitions still hel
   const buffer = new ReplayBuffer(16, SHAPE);
   const recorded = fill(buffer, [6, 6, 6, 6]);
   const expected = new Set(recorded.map(key));
-  const lastEpisodes = new Set(recorded.slice(-12).map(key));
   let exact = 0;
-  for (const k of sampledKeys(buffer, 400, 2)) {
-    if (expected.has(k)) exact++;
-    // Nothing from the first two episodes survives a 16-slot ring after 28 slots were written.
-    assert.ok(!k.endsWith('|0|false') || lastEpisodes.has(k) || expected.has(k));
-  }
+  for (const k of sampledKeys(buffer, 400, 2)) if (expected.has(k)) exact++;
   // Transitions whose stack reaches past the oldest slot are padded, so a few may differ from
   // what the agent saw; all others must match exactly.
   assert.ok(exact >= 360, `only ${exact}/400 sampled transitions matched`);
+  // 28 slots were written into 16: nothing of episodes 0 and 1 (rewards < 20) may be sampled.
   const rewards = new Set(Array.from(buffer.sample(400, Rng.fromSeed(5)).rewards));
   for (const reward of rewards) assert.ok(reward >= 20, `reward ${reward} belongs to an overwritten episode`);
 });
