@@ -23,14 +23,13 @@ export function validateFgsmOptions(policy: Policy, options: FgsmOptions, where 
   }
 }
 
-/** One norm-constrained step of size `size` along `direction` (already masked to the scope). */
+/** One norm-constrained step of size `size` along `direction` (already masked to the scope; mask is scopeMask's, obs-shaped). */
 export function normStep(obs: tf.Tensor4D, direction: tf.Tensor4D, mask: tf.Tensor4D, size: number, norm: Norm): tf.Tensor4D {
   return tf.tidy(() => {
     if (norm === 'linf') return tf.mul(tf.sign(direction), size) as tf.Tensor4D;
     if (norm === 'l2') return tf.mul(unitL2(direction), size) as tf.Tensor4D;
     const [n, h, w, k] = obs.shape;
-    const fullMask = tf.mul(tf.onesLike(obs), mask).dataSync() as Float32Array;
-    const delta = l1GreedyDelta(obs.dataSync() as Float32Array, direction.dataSync() as Float32Array, fullMask, size, h * w * k);
+    const delta = l1GreedyDelta(obs.dataSync() as Float32Array, direction.dataSync() as Float32Array, mask.dataSync() as Float32Array, size, h * w * k);
     return tf.tensor4d(delta, [n, h, w, k]);
   });
 }

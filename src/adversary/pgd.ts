@@ -34,7 +34,7 @@ function projectDelta(delta: tf.Tensor4D, eps: number, norm: Norm): tf.Tensor4D 
 function randomStart(shape: [number, number, number, number], mask: Float32Array, eps: number, norm: Norm, rng: Rng): Float32Array {
   const size = shape[1] * shape[2] * shape[3];
   const noise = new Float32Array(shape[0] * size);
-  for (let i = 0; i < noise.length; i++) if (mask[i % shape[3]] === 1) noise[i] = norm === 'linf' ? rng.uniform(-eps, eps) : rng.normal();
+  for (let i = 0; i < noise.length; i++) if (mask[i] === 1) noise[i] = norm === 'linf' ? rng.uniform(-eps, eps) : rng.normal();
   if (norm === 'linf') return noise;
   // A random direction at a random radius inside the ball.
   for (let start = 0; start < noise.length; start += size) {

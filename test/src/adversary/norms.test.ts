@@ -24,8 +24,12 @@ test('deltaNorms counts l0 and sums l1, l2, linf of attacked - clean', () => {
 });
 
 test('scopeMask selects the newest frame (last channel) or all of them', () => {
-  assert.deepEqual(Array.from(tf.tidy(() => scopeMask([1, 2, 2, 4], 'newest').dataSync())), [0, 0, 0, 1]);
-  assert.deepEqual(Array.from(tf.tidy(() => scopeMask([1, 2, 2, 4], 'all').dataSync())), [1, 1, 1, 1]);
+  // full obs shape [2, 1, 2, 3]: two rows of two pixels with three stacked frames each
+  const newest = tf.tidy(() => scopeMask([2, 1, 2, 3], 'newest'));
+  assert.deepEqual(newest.shape, [2, 1, 2, 3]);
+  assert.deepEqual(Array.from(newest.dataSync()), [0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1]);
+  assert.deepEqual(Array.from(tf.tidy(() => scopeMask([2, 1, 2, 3], 'all').dataSync())), Array(12).fill(1));
+  newest.dispose();
 });
 
 test('projectL1 is the exact Euclidean projection onto the l1 ball, per sample', () => {
