@@ -4,6 +4,8 @@
  * on the wasm backend (cpu if wasm does not load).
  *
  * - clean step: one greedy forward (policy.act), what an unattacked agent pays per step.
+ * - bare input gradient: tf.grad of sum(logits) with respect to the observation, read back: the
+ *   floor any gradient attack pays on this backend; FGSM over it is the attack code's own overhead.
  * - attack: the attack alone, result read back to JS (the observation stream needs it there).
  * - perceive: the whole AdversarialObservation step with every-step timing: clean forward,
  *   attack, victim forward on the perturbed view, read-back and delta norms.
@@ -68,7 +70,19 @@ export async function runAdversaryBench(): Promise<void> {
     ['pgd-10 linf', { kind: 'pgd', eps: 1 / 255, norm: 'linf', steps: 10 }],
     ['random linf', { kind: 'random', eps: 1 / 255, norm: 'linf' }],
   ];
-  const cases: Case[] = [{ name: 'clean', repeats, run: () => void policy.act(obs) }];
+  const inputGradient = tf.grad((x: tf.Tensor) => tf.sum(policy.logits(x as tf.Tensor4D)));
+  const cases: Case[] = [
+    { name: 'clean', repeats, run: () => void policy.act(obs) },
+    {
+      name: 'gradient',
+      repeats,
+      run: () => {
+        const g = inputGradient(obs);
+        g.dataSync();
+        g.dispose();
+      },
+    },
+  ];
   for (const [name, config] of attacks) {
     const attack = makeAttack(config);
     const attackRepeats = config.kind === 'pgd' ? Math.max(1, repeats / 5) : repeats;
@@ -90,7 +104,9 @@ export async function runAdversaryBench(): Promise<void> {
 
   const cleanMs = times.get('clean') ?? NaN;
   console.log(`\n== adversary: attacked step vs clean step (2013 DQN net, 84x84x4, batch 1, backend ${backend}) ==`);
+  const gradientMs = times.get('gradient') ?? NaN;
   console.log(`clean step (greedy forward): ${cleanMs.toFixed(2)} ms`);
+  console.log(`bare input gradient (forward + backward, no attack code): ${gradientMs.toFixed(2)} ms = ${(gradientMs / cleanMs).toFixed(1)}x clean`);
   console.log('attack          attack ms  x clean   perceive ms  x clean');
   for (const [name] of attacks) {
     const attackMs = times.get(`${name}/attack`) ?? NaN;
@@ -101,6 +117,8 @@ export async function runAdversaryBench(): Promise<void> {
   }
   const fgsmRatio = (times.get('fgsm linf/attack') ?? NaN) / cleanMs;
   console.log(`goal FGSM <= 3x clean step: ${fgsmRatio <= 3 ? 'met' : 'not met'} (${fgsmRatio.toFixed(2)}x)`);
+  const overhead = (times.get('fgsm linf/attack') ?? NaN) / gradientMs;
+  console.log(`FGSM linf over the bare input gradient: ${overhead.toFixed(2)}x (the rest of the gap is the backend's gradient)`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await runAdversaryBench();

@@ -38,27 +38,79 @@ export function validateBudget(options: PerturbationBudget, where: string): void
 
 /**
  * The l1 step: spend `budget` greedily on the coordinates with the largest |direction|, each moved
- * as far as [0,1] allows in the direction's sign. For a linearised loss this is the best l1 step
- * inside the pixel box (putting all of eps on one pixel would be clipped away). CPU loop: the sort
- * has no tfjs kernel that does this in one op; n is one observation (28k values at most).
+ * as far as [0,1] allows in the direction's sign (ties: lower index first). For a linearised loss
+ * this is the best l1 step inside the pixel box (putting all of eps on one pixel would be clipped
+ * away). CPU loop: tfjs has no kernel for it. A small budget touches a handful of pixels, so rather
+ * than sorting every candidate with a comparator (~3 ms at 84x84) it finds the magnitude threshold
+ * of the top m by quickselect (O(n)), sorts only those, and doubles m until their room
+ * covers the budget; the result is the same as the full greedy order's.
  */
 export function l1GreedyDelta(x: Float32Array, direction: Float32Array, mask: Float32Array | undefined, budget: number, sampleSize: number): Float32Array {
   const delta = new Float32Array(x.length);
+  if (!(budget > 0)) return delta;
+  const roomOf = (i: number): number => ((direction[i] as number) > 0 ? 1 - (x[i] as number) : (x[i] as number));
+  const candidates = new Int32Array(sampleSize);
+  const magnitudes = new Float32Array(sampleSize);
   for (let start = 0; start < x.length; start += sampleSize) {
-    const order: number[] = [];
-    for (let i = start; i < start + sampleSize; i++) if ((direction[i] ?? 0) !== 0 && (mask === undefined || mask[i] === 1)) order.push(i);
-    order.sort((a, b) => Math.abs(direction[b] as number) - Math.abs(direction[a] as number));
+    let count = 0;
+    for (let i = start; i < start + sampleSize; i++) {
+      const d = direction[i] as number;
+      if (d !== 0 && (mask === undefined || mask[i] === 1)) {
+        candidates[count] = i;
+        magnitudes[count++] = Math.abs(d);
+      }
+    }
+    if (count === 0) continue;
+    const scratch = new Float32Array(count);
+    let top: number[] = [];
+    for (let m = Math.min(16, count); ; m = Math.min(2 * m, count)) {
+      scratch.set(magnitudes.subarray(0, count));
+      const threshold = kthLargest(scratch, m);
+      top = [];
+      let room = 0;
+      for (let c = 0; c < count; c++) {
+        if ((magnitudes[c] as number) >= threshold) {
+          top.push(candidates[c] as number);
+          room += roomOf(candidates[c] as number);
+        }
+      }
+      if (m === count || room >= budget) break;
+    }
+    top.sort((a, b) => Math.abs(direction[b] as number) - Math.abs(direction[a] as number) || a - b);
     let remaining = budget;
-    for (const i of order) {
+    for (const i of top) {
       if (remaining <= 0) break;
-      const value = x[i] as number;
-      const room = (direction[i] as number) > 0 ? 1 - value : value;
-      const move = Math.min(room, remaining);
+      const move = Math.min(roomOf(i), remaining);
       delta[i] = (direction[i] as number) > 0 ? move : -move;
       remaining -= move;
     }
   }
   return delta;
+}
+
+/** The k-th largest value (k >= 1) of values, by Hoare quickselect; reorders values in place. */
+export function kthLargest(values: Float32Array, k: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  const target = k - 1; // index in descending order
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >>> 1] as number;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while ((values[i] as number) > pivot) i++;
+      while ((values[j] as number) < pivot) j--;
+      if (i <= j) {
+        const t = values[i] as number;
+        values[i++] = values[j] as number;
+        values[j--] = t;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else break;
+  }
+  return values[target] as number;
 }
 
 /** Projects delta onto the l1 ball of radius eps per sample (Duchi et al. 2008, sort-based). */

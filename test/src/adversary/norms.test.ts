@@ -2,7 +2,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../src/tensor/backend.ts';
-import { deltaNorms, l1GreedyDelta, projectL1, scopeMask, validateBudget } from '../../../src/adversary/norms.ts';
+import { deltaNorms, kthLargest, l1GreedyDelta, projectL1, scopeMask, validateBudget } from '../../../src/adversary/norms.ts';
 import { UserError } from '../../../src/errors.ts';
 import { Rng } from '../../../src/rng.ts';
 
@@ -75,5 +75,47 @@ test('validateBudget names the bad option', () => {
     [{ eps: 0.1, norm: 'linf', scope: 'oldest' }, 'scope'],
   ] as const) {
     assert.throws(() => validateBudget(options as never, 'fgsm'), (e: Error) => e instanceof UserError && e.message.includes(field) && !e.message.includes('\n'));
+  }
+});
+
+/** The plain definition: all candidates sorted by |g| (ties by index), budget spent in order. */
+function referenceL1Greedy(x: Float32Array, g: Float32Array, mask: Float32Array | undefined, budget: number, size: number): Float32Array {
+  const delta = new Float32Array(x.length);
+  for (let start = 0; start < x.length; start += size) {
+    const order = [];
+    for (let i = start; i < start + size; i++) if (g[i] !== 0 && (mask === undefined || mask[i] === 1)) order.push(i);
+    order.sort((a, b) => Math.abs(g[b] ?? 0) - Math.abs(g[a] ?? 0) || a - b);
+    let remaining = budget;
+    for (const i of order) {
+      if (remaining <= 0) break;
+      const room = (g[i] ?? 0) > 0 ? 1 - (x[i] ?? 0) : (x[i] ?? 0);
+      const move = Math.min(room, remaining);
+      delta[i] = (g[i] ?? 0) > 0 ? move : -move;
+      remaining -= move;
+    }
+  }
+  return delta;
+}
+
+test('l1GreedyDelta (top-m selection) equals the full-sort greedy, with ties, masks and budgets past many pixels', () => {
+  const rng = Rng.fromSeed(11);
+  const size = 300;
+  for (let trial = 0; trial < 40; trial++) {
+    const x = Float32Array.from({ length: 2 * size }, () => (rng.chance(0.2) ? 1 : rng.float()));
+    // coarse magnitudes make many ties; some zeros are never touched
+    const g = Float32Array.from({ length: 2 * size }, () => Math.round(rng.normal() * 4) / 4);
+    const mask = trial % 2 === 0 ? undefined : Float32Array.from({ length: 2 * size }, (_, i) => (i % 4 === 3 ? 1 : 0));
+    const budget = [0.05, 0.7, 3, 20, 500][trial % 5] ?? 1;
+    assert.deepEqual(l1GreedyDelta(x, g, mask, budget, size), referenceL1Greedy(x, g, mask, budget, size), `trial ${trial}, budget ${budget}`);
+  }
+});
+
+test('kthLargest matches sorting', () => {
+  const rng = Rng.fromSeed(12);
+  for (let trial = 0; trial < 50; trial++) {
+    const values = Float32Array.from({ length: 1 + Math.floor(rng.float() * 60) }, () => Math.round(rng.normal() * 3) + 0); // + 0 turns -0 into 0
+    const descending = Array.from(values).sort((a, b) => b - a);
+    const k = 1 + Math.floor(rng.float() * values.length);
+    assert.equal(kthLargest(Float32Array.from(values), k), descending[k - 1]);
   }
 });
