@@ -68,6 +68,7 @@ export async function runAdversaryBench(): Promise<void> {
     ['fgsm l2', { kind: 'fgsm', eps: 0.01, norm: 'l2' }],
     ['fgsm l1', { kind: 'fgsm', eps: 0.05, norm: 'l1' }],
     ['pgd-10 linf', { kind: 'pgd', eps: 1 / 255, norm: 'linf', steps: 10 }],
+    ['pgd-10 l1', { kind: 'pgd', eps: 0.05, norm: 'l1', steps: 10 }],
     ['random linf', { kind: 'random', eps: 1 / 255, norm: 'linf' }],
   ];
   const inputGradient = tf.grad((x: tf.Tensor) => tf.sum(policy.logits(x as tf.Tensor4D)));

@@ -113,25 +113,38 @@ export function kthLargest(values: Float32Array, k: number): number {
   return values[target] as number;
 }
 
-/** Projects delta onto the l1 ball of radius eps per sample (Duchi et al. 2008, sort-based). */
+/**
+ * Projects delta onto the l1 ball of radius eps per sample (Duchi et al. 2008, sort-based). Only
+ * nonzero magnitudes can exceed the threshold, and they are sorted natively as a typed array: a
+ * comparator sort of all 28k values cost 7-12 ms per PGD-l1 step at 84x84x4.
+ */
 export function projectL1(delta: Float32Array, eps: number, sampleSize: number): Float32Array {
   const out = Float32Array.from(delta);
+  const magnitudes = new Float32Array(sampleSize);
   for (let start = 0; start < delta.length; start += sampleSize) {
-    const magnitudes = Array.from(delta.subarray(start, start + sampleSize), Math.abs);
-    const total = magnitudes.reduce((a, b) => a + b, 0);
+    let total = 0;
+    let count = 0;
+    for (let i = start; i < start + sampleSize; i++) {
+      const m = Math.abs(delta[i] as number);
+      if (m > 0) {
+        magnitudes[count++] = m;
+        total += m;
+      }
+    }
     if (total <= eps) continue;
-    const sorted = [...magnitudes].sort((a, b) => b - a);
+    const ascending = magnitudes.subarray(0, count).sort();
     let cumulative = 0;
     let theta = 0;
-    for (let j = 0; j < sorted.length; j++) {
-      cumulative += sorted[j] as number;
+    for (let j = 0; j < count; j++) {
+      const u = ascending[count - 1 - j] as number; // j-th largest
+      cumulative += u;
       const candidate = (cumulative - eps) / (j + 1);
-      if ((sorted[j] as number) > candidate) theta = candidate;
+      if (u > candidate) theta = candidate;
       else break;
     }
-    for (let i = 0; i < sampleSize; i++) {
-      const v = delta[start + i] as number;
-      out[start + i] = Math.sign(v) * Math.max(0, Math.abs(v) - theta);
+    for (let i = start; i < start + sampleSize; i++) {
+      const v = delta[i] as number;
+      out[i] = Math.sign(v) * Math.max(0, Math.abs(v) - theta);
     }
   }
   return out;

@@ -119,3 +119,27 @@ test('kthLargest matches sorting', () => {
     assert.equal(kthLargest(Float32Array.from(values), k), descending[k - 1]);
   }
 });
+
+test('projectL1 ignores zeros and matches the textbook sort-based projection on sparse samples', () => {
+  const textbook = (v: number[], eps: number): number[] => {
+    const u = v.map(Math.abs).sort((a, b) => b - a);
+    let cumulative = 0;
+    let theta = 0;
+    u.forEach((value, j) => {
+      cumulative += value;
+      if (value - (cumulative - eps) / (j + 1) > 0) theta = (cumulative - eps) / (j + 1);
+    });
+    return v.map((x) => Math.sign(x) * Math.max(0, Math.abs(x) - theta));
+  };
+  const rng = Rng.fromSeed(13);
+  const size = 200;
+  for (let trial = 0; trial < 20; trial++) {
+    const v = Float32Array.from({ length: 2 * size }, () => (rng.chance(0.7) ? 0 : rng.normal()));
+    const eps = 0.5 + 3 * rng.float();
+    const projected = projectL1(v, eps, size);
+    for (let s = 0; s < 2; s++) {
+      const expected = textbook(Array.from(v.subarray(s * size, (s + 1) * size)), eps);
+      projected.subarray(s * size, (s + 1) * size).forEach((p, i) => assert.ok(Math.abs(p - (expected[i] ?? NaN)) < 1e-6, `trial ${trial} sample ${s} index ${i}`));
+    }
+  }
+});
