@@ -76,6 +76,18 @@ test('l1 FGSM spends the budget on the largest-|g| coordinates first', () => {
   assert.ok(Math.abs(deltaNorms(Float32Array.from(x), Float32Array.from(big)).l1 - 1.2) < 1e-5);
 });
 
+test('scope all: l2 and l1 FGSM match the analytic step over all frames; targeted linf follows -grad CE(target)', () => {
+  const g = analyticDirection(weights, x, ownAction(), false);
+  const eps = 0.05;
+  close(run({ eps, norm: 'l2', scope: 'all' }), x.map((v, i) => v + (eps * (g[i] ?? 0)) / Math.hypot(...g)));
+  // l1, budget below one pixel's room: all of it on the largest-|g| coordinate of the whole stack
+  const top = g.reduce((best, v, i) => (Math.abs(v) > Math.abs(g[best] ?? 0) ? i : best), 0);
+  close(run({ eps, norm: 'l1', scope: 'all' }), x.map((v, i) => (i === top ? v + eps * Math.sign(g[i] ?? 0) : v)));
+  const target = (ownAction() + 2) % 3;
+  const toward = analyticDirection(weights, x, target, true);
+  close(run({ eps: 0.01, norm: 'linf', targetAction: target }), x.map((v, i) => (i % 2 === 1 ? v + 0.01 * Math.sign(toward[i] ?? 0) : v)));
+});
+
 test('results stay in [0,1], norms hold, quantize gives 8-bit levels', () => {
   for (const norm of ['linf', 'l2', 'l1'] as const) {
     const out = run({ eps: 0.9, norm, scope: 'all' });
