@@ -19,6 +19,7 @@ import { Rng } from '../../src/rng.ts';
 import { initBackend } from '../../src/tensor/backend.ts';
 import { evaluate, evaluateRandom } from '../evaluate.ts';
 import { LayersPolicy } from '../layersPolicy.ts';
+import { createTrainingProgress, type TrainingProgress } from '../training/progress.ts';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint, type A3cState, type AgentFields } from './checkpoint.ts';
 import type { A3cConfig } from './config.ts';
 import { buildInitialModel, runA3c } from './run.ts';
@@ -32,6 +33,7 @@ export interface TrainA3cOptions {
   readonly resume?: boolean;
   /** Replace a model already in outDir instead of refusing. */
   readonly force?: boolean;
+  /** Where progress lines go; default: the shared training progress (a bar on a terminal, lines when piped). */
   readonly log?: (line: string) => void;
   /** File URL of a module exporting createEnv(id, options) to use instead of makeEnv (tests). */
   readonly envModule?: string;
@@ -65,7 +67,11 @@ async function envFactory(config: A3cConfig, envModule: string | undefined): Pro
 }
 
 export async function trainA3c(config: A3cConfig, options: TrainA3cOptions): Promise<A3cResult> {
-  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  // The shared progress display (agents/training): a live bar between log lines on a terminal.
+  // A3C has no epsilon; the bar shows '-' there and the summed actor-critic loss per step as loss.
+  const progress: TrainingProgress = options.log === undefined ? createTrainingProgress() : { update: () => undefined, log: options.log, stop: () => undefined };
+  const liveBar = options.log === undefined && process.stdout.isTTY === true;
+  const log = (line: string): void => progress.log(line);
   const workerCount = config.workers ?? availableParallelism();
   const dir = options.outDir;
   if (!options.resume && !options.force && existsSync(join(dir, 'model.json'))) {
@@ -175,6 +181,11 @@ export async function trainA3c(config: A3cConfig, options: TrainA3cOptions): Pro
     const steps = shared.globalSteps();
     meanStaleness = shared.meanStaleness();
     updates = (previous?.updates ?? 0) + shared.updates();
+    if (liveBar) {
+      const rate = wall() > lastRow.wall ? (steps - lastRow.step) / (wall() - lastRow.wall) : 0;
+      const loss = pending.steps === 0 ? Number.NaN : (pending.policyLoss + config.valueLossCoef * pending.valueLoss - config.entropyBeta * pending.entropy) / pending.steps;
+      progress.update({ step: steps, totalSteps: config.totalSteps, episodes: trainingLog.episodes.length, stepsPerSecond: rate, recentReturn: trainingLog.recentMeanReturn(), loss, epsilon: Number.NaN });
+    }
     if (steps >= nextLog) {
       addRow(steps);
       nextLog = (Math.floor(steps / config.logEverySteps) + 1) * config.logEverySteps;
@@ -225,6 +236,7 @@ export async function trainA3c(config: A3cConfig, options: TrainA3cOptions): Pro
       },
     });
   } finally {
+    progress.stop();
     process.removeListener('SIGINT', onInterrupt);
     // A checkpoint being written when a worker failed completes first: it is a valid snapshot.
     await writing;
