@@ -1,7 +1,7 @@
 /**
  * The one source of randomness in advgym. Every random choice (game spawns, epsilon-greedy,
  * replay sampling, random-noise attacks, weight init seeds) draws from an Rng that was created
- * from a seed and passed explicitly; nothing calls Math.random. Built on pure-rand's
+ * from a seed and passed explicitly; nothing uses the unseeded global generator. Built on pure-rand's
  * xoroshiro128+, whose state can be saved and restored (checkpoints, golden trajectories).
  */
 import { xoroshiro128plus, xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
