@@ -16,7 +16,7 @@ import { makeEnv, type EnvOptions } from '../../envs/index.ts';
 import { UserError } from '../../src/errors.ts';
 import type { Env } from '../../src/gym/env.ts';
 import { Rng } from '../../src/rng.ts';
-import { initBackend } from '../../src/tensor/backend.ts';
+import { backendInfo, initBackend } from '../../src/tensor/backend.ts';
 import { evaluate, evaluateRandom } from '../evaluate.ts';
 import { LayersPolicy } from '../layersPolicy.ts';
 import { createTrainingProgress, type TrainingProgress } from '../training/progress.ts';
@@ -77,6 +77,7 @@ export async function trainA3c(config: A3cConfig, options: TrainA3cOptions): Pro
   if (!options.resume && !options.force && existsSync(join(dir, 'model.json'))) {
     throw new UserError(`--out: ${dir} already holds a model; pass --resume to continue it or --force to replace it`);
   }
+  if (options.resume && !hasCheckpoint(dir)) throw new UserError(`--resume: ${dir} holds no A3C checkpoint (a3c-state.json)`);
   await initBackend(config.backend);
   const createEnv = await envFactory(config, options.envModule);
   const probe = createEnv();
@@ -91,17 +92,24 @@ export async function trainA3c(config: A3cConfig, options: TrainA3cOptions): Pro
   let previous: A3cState | undefined;
   let resume: { weights: Float32Array; meanSquare: Float32Array; steps: number } | undefined;
   if (options.resume) {
-    if (!hasCheckpoint(dir)) throw new UserError(`--resume: ${dir} holds no A3C checkpoint (a3c-state.json)`);
     const loaded = await loadCheckpoint(dir);
     const old = loaded.config as Partial<A3cConfig>;
-    if (old.env !== config.env || old.network !== config.network) {
-      throw new UserError(`--resume: ${dir} was trained with env ${String(old.env)} and network ${String(old.network)}, not ${config.env} and ${config.network}`);
-    }
     const weights = readFlatWeights(loaded.model);
-    if (weights.length !== readFlatWeights(model).length) throw new UserError(`--resume: ${dir} holds a model of a different size than this config builds`);
-    if (loaded.state.globalSteps >= config.totalSteps) throw new UserError(`--steps: ${dir} has already trained ${loaded.state.globalSteps} steps; ask for more than that to resume`);
+    const size = readFlatWeights(model).length;
     model.dispose();
     model = loaded.model;
+    if (old.env !== config.env || old.network !== config.network) {
+      model.dispose();
+      throw new UserError(`--resume: ${dir} was trained with env ${String(old.env)} and network ${String(old.network)}, not ${config.env} and ${config.network}`);
+    }
+    if (weights.length !== size) {
+      model.dispose();
+      throw new UserError(`--resume: ${dir} holds a model of a different size than this config builds`);
+    }
+    if (loaded.state.globalSteps >= config.totalSteps) {
+      model.dispose();
+      throw new UserError(`--steps: ${dir} has already trained ${loaded.state.globalSteps} steps; ask for more than that to resume`);
+    }
     trainingLog = loaded.log;
     previous = loaded.state;
     resume = { weights, meanSquare: loaded.meanSquare, steps: loaded.state.globalSteps };
@@ -209,7 +217,8 @@ export async function trainA3c(config: A3cConfig, options: TrainA3cOptions): Pro
     process.once('SIGINT', () => process.exit(130));
   };
   process.once('SIGINT', onInterrupt);
-  let backendName = '';
+  // Workers resolve the same backend choice on the same machine; runA3c reports theirs at the end.
+  let backendName = backendInfo().name;
 
   log(`A3C on ${config.env}: ${workerCount} worker(s), t_max ${config.tMax}, ${config.totalSteps} steps${previous ? ` (resuming at ${startSteps})` : ''}; model folder ${dir}`);
   let result: Awaited<ReturnType<typeof runA3c>>;
@@ -242,7 +251,7 @@ export async function trainA3c(config: A3cConfig, options: TrainA3cOptions): Pro
     await writing;
   }
   if (checkpointError !== undefined) throw checkpointError;
-  backendName = result.backends[0] ?? '';
+  backendName = result.backends[0] ?? backendName;
   meanStaleness = result.meanStaleness;
   updates = (previous?.updates ?? 0) + result.updates;
   addRow(result.steps);
