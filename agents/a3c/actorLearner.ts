@@ -13,6 +13,7 @@ import { actorCriticGradient } from './loss.ts';
 import type { WorkerMessage, WorkerSetup } from './protocol.ts';
 import { nStepReturns } from './returns.ts';
 import { SharedParams, clipScale, l2Norm } from './sharedParams.ts';
+import { clipReward } from '../training/clipReward.ts';
 
 /** Policy probabilities and value for one observation, with the local weights. */
 function forward(model: tfl.LayersModel, observation: Float32Array, inputShape: readonly number[]): { logits: Float32Array; value: number } {
@@ -39,10 +40,6 @@ export function sampleFromLogits(logits: ArrayLike<number>, rng: Rng): number {
     if (u < 0) return i;
   }
   return weights.length - 1;
-}
-
-function clip(value: number, bound: number): number {
-  return bound > 0 ? Math.max(-bound, Math.min(bound, value)) : value;
 }
 
 export function runActorLearner(setup: WorkerSetup, env: Env<Float32Array>, post: (message: WorkerMessage) => void): void {
@@ -78,7 +75,7 @@ export function runActorLearner(setup: WorkerSetup, env: Env<Float32Array>, post
       actions[t] = action;
       values.push(value);
       const result = env.step(action);
-      rewards.push(clip(result.reward, config.rewardClip));
+      rewards.push(clipReward(result.reward, config.rewardClip));
       terminals.push(result.terminated);
       episodeReturn += result.reward;
       episodeLength++;

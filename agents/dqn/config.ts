@@ -37,6 +37,8 @@ export const dqnConfigSchema = z.strictObject({
   maxGradNorm: z.number().min(0).default(10),
   /** Huber loss delta (Nature clips the TD error to [-1, 1], the same as Huber with delta 1). */
   huberDelta: z.number().positive().default(1),
+  /** Clip training rewards to [-c, c], 0 = off (Nature: clipped to [-1, 1]). Logged returns stay in game points. */
+  rewardClip: z.number().min(0).default(1),
   /** Double DQN targets (van Hasselt et al. 2016): online net picks, target net evaluates. */
   doubleDqn: z.boolean().default(true),
   /** Epsilon-greedy: linear decay from start to end over `epsilonDecaySteps` (Nature: 1 -> 0.1 over 1M frames). */

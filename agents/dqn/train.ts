@@ -29,6 +29,7 @@ import { TrainingLog } from '../training/trainingLog.ts';
 import { epsilonAt, type DqnConfig } from './config.ts';
 import { DqnLearner } from './learner.ts';
 import { ReplayBuffer } from './replayBuffer.ts';
+import { clipReward } from '../training/clipReward.ts';
 
 export const CHECKPOINT_DIR = 'checkpoint';
 
@@ -174,7 +175,7 @@ export async function trainDqn(config: DqnConfig, outDir: string, options: DqnTr
       const action = rng.chance(epsilon) ? rng.int(0, actionCount - 1) : learner.greedyAction(observation, shape);
       const result = env.step(action);
       const ended = result.terminated || result.truncated;
-      buffer.add(observation, action, result.reward, result.observation, result.terminated, ended);
+      buffer.add(observation, action, clipReward(result.reward, config.rewardClip), result.observation, result.terminated, ended);
       episodeReturn += result.reward;
       step++;
       stepsThisRun++;
