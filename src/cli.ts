@@ -5,6 +5,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { UserError } from './errors.ts';
+import { evaluateCommand } from './commands/evaluate.ts';
 import { listCommand } from './commands/list.ts';
 import { recordCommand } from './commands/record.ts';
 import { runCommand } from './commands/run.ts';
@@ -26,6 +27,7 @@ try {
     .scriptName('advgym')
     .usage('$0 <command> [options]\n\nA testbed for adversarial attacks on deep RL agents.')
     .option('verbose', { type: 'boolean', default: false, describe: 'print stack traces on errors' })
+    .command(evaluateCommand)
     .command(listCommand)
     .command(recordCommand)
     .command(runCommand)
