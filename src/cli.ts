@@ -37,7 +37,9 @@ try {
     .demandCommand(1, 'name a command; see --help')
     .strict()
     .fail((message, error) => {
-      throw error ?? new UserError(message);
+      // yargs spreads some messages over lines ("Invalid values:\n  Argument: norm, ..."); only the
+      // first line is printed, so join them to keep the flag's name in it.
+      throw error ?? new UserError(message.replace(/\s*\n\s*/g, ' '));
     })
     .help()
     .parseAsync();

@@ -1,10 +1,12 @@
 /**
  * `advgym record`: a GIF of gameplay. With --agent random|scripted it shows the game itself; with
  * --model DIR [--attack ...] it shows, side by side, the game, the agent's clean view, the
- * perturbation and the attacked view (see src/record/panels.ts).
+ * perturbation and the attacked view (see src/record/panels.ts); the attack flags are those of an
+ * experiment config's condition (src/commands/attackFlags.ts).
  */
 import type { Argv, CommandModule } from 'yargs';
 import { makeEnv } from '../../envs/index.ts';
+import type { RgbFrame } from '../gym/env.ts';
 import { UserError } from '../errors.ts';
 import { Rng } from '../rng.ts';
 import { writeGif } from '../record/gif.ts';
@@ -12,15 +14,13 @@ import { writePng } from '../record/png.ts';
 import { recordEpisodes } from '../record/recordEpisodes.ts';
 import { scriptedAgentFor } from '../record/scriptedAgents.ts';
 import { recordAttackGif } from '../record/recordAttack.ts';
+import { addAttackFlags, attackExperimentFromFlags, givenAttackFlags, type AttackFlags } from './attackFlags.ts';
 import { positiveInteger } from './checks.ts';
 
-interface RecordArgs {
+interface RecordArgs extends AttackFlags {
   env: string;
   agent?: string;
   model?: string;
-  attack: string;
-  eps: number;
-  norm: string;
   episodes: number;
   seed: number;
   out: string;
@@ -36,13 +36,10 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
   command: 'record',
   describe: 'record a gameplay GIF (a random/scripted player, or a trained model under attack)',
   builder: (yargs: Argv) =>
-    yargs
+    addAttackFlags(yargs)
       .option('env', { type: 'string', default: 'Pong-v0', describe: 'environment id (see `advgym list`)' })
       .option('agent', { type: 'string', choices: ['random', 'scripted'], describe: 'built-in player (instead of --model)' })
       .option('model', { type: 'string', describe: 'trained model folder (models/pong-dqn)' })
-      .option('attack', { type: 'string', default: 'none', choices: ['none', 'fgsm', 'pgd', 'random'], describe: 'attack on the model\'s observations' })
-      .option('eps', { type: 'number', default: 0.002, describe: 'attack radius in [0,1] pixel units' })
-      .option('norm', { type: 'string', default: 'linf', choices: ['linf', 'l2', 'l1'] })
       .option('episodes', { type: 'number', default: 1 })
       .option('seed', { type: 'number', default: 0 })
       .option('out', { type: 'string', demandOption: true, describe: 'GIF path to write' })
@@ -61,29 +58,26 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
     positiveInteger('max-frames', args['max-frames']);
     if (!Number.isInteger(args.seed)) throw new UserError(`--seed: must be an integer, got ${args.seed}`);
     const game = args['points-to-win'] === undefined ? {} : { pointsToWin: positiveInteger('points-to-win', args['points-to-win']) };
+    // Flags are checked before any model is loaded, so a typo fails at once.
+    const experiment = args.model === undefined ? undefined : attackExperimentFromFlags(args, { victim: args.model, env: { id: args.env, options: { game } } });
+    if (args.model === undefined) {
+      const stray = args.attack === 'none' ? givenAttackFlags(args)[0] : '--attack';
+      if (stray !== undefined) throw new UserError(`${stray}: needs --model DIR (a trained agent to attack), not --agent`);
+    }
     const env = makeEnv(args.env, { game });
     const options = { episodes: args.episodes, seed: args.seed, maxFrames: args['max-frames'] };
-    let frames;
-    let returns;
-    if (args.model !== undefined) {
-      ({ frames, returns } = await recordAttackGif(env, args.model, {
-        attack: args.attack,
-        eps: args.eps,
-        norm: args.norm,
-        backend: args.backend,
-        ...options,
-      }));
+    let recording: { frames: RgbFrame[]; returns: number[]; attackedFrames?: number };
+    if (experiment !== undefined) {
+      recording = await recordAttackGif(env, experiment, { backend: args.backend, ...options });
     } else {
       const rng = Rng.fromSeed(args.seed);
       const scripted = args.agent === 'scripted' ? scriptedAgentFor(args.env, env.observationSpace.shape) : undefined;
-      ({ frames, returns } = recordEpisodes(
-        env,
-        ({ observation, info }) => ({ action: scripted ? scripted(observation, info) : env.actionSpace.sample(rng) }),
-        options,
-      ));
+      recording = recordEpisodes(env, ({ observation, info }) => ({ action: scripted ? scripted(observation, info) : env.actionSpace.sample(rng) }), options);
     }
+    const { frames, returns } = recording;
     writeGif(args.out, frames, { fps: args.fps, scale: args.scale });
     if (args.png !== undefined && frames[0] !== undefined) writePng(args.png, frames[0], args.scale);
-    process.stdout.write(`wrote ${args.out}: ${frames.length} frames; episode returns ${returns.join(', ')}\n`);
+    const attacked = args.attack === 'none' ? '' : ` (${recording.attackedFrames} attacked)`;
+    process.stdout.write(`wrote ${args.out}: ${frames.length} frames${attacked}; episode returns ${returns.join(', ')}\n`);
   },
 };

@@ -7,7 +7,7 @@ import type { Policy } from '../../agents/policy.ts';
 import { makeEnv } from '../../envs/index.ts';
 import { AdversarialObservation } from '../adversary/adversarialObservation.ts';
 import { makeAttack, makeTiming } from '../adversary/fromConfig.ts';
-import type { RgbFrame } from '../gym/env.ts';
+import type { Env, RgbFrame } from '../gym/env.ts';
 import { UserError } from '../errors.ts';
 import { Rng } from '../rng.ts';
 import type { ExperimentConfig } from './config.ts';
@@ -63,7 +63,8 @@ function conditionSeed(seed: number, conditionIndex: number, episode: number): n
   return (Math.imul(seed + 1, 0x9e3779b1) ^ Math.imul(conditionIndex + 1, 0x85ebca6b) ^ Math.imul(episode + 1, 0xc2b2ae35)) | 0;
 }
 
-function adversaryFor(condition: ExpandedCondition, policies: ExperimentPolicies, rng: Rng): AdversarialObservation | undefined {
+/** The adversary of one expanded condition (undefined for the clean one); `advgym record` uses it too. */
+export function adversaryFor(condition: ExpandedCondition, policies: ExperimentPolicies, rng: Rng): AdversarialObservation | undefined {
   const spec = condition.spec;
   if (spec === undefined) return undefined;
   const source = spec.threat === 'transfer' ? policies.substitute : policies.victim;
@@ -82,21 +83,28 @@ function adversaryFor(condition: ExpandedCondition, policies: ExperimentPolicies
   return new AdversarialObservation({ victim: policies.victim, source, attack, timing: makeTiming(spec.timing), rng });
 }
 
-function checkShapes(config: ExperimentConfig, policies: ExperimentPolicies, observationShape: readonly number[]): void {
+/** The models must read the env's observations, and the victim must have its actions. */
+export function checkPolicies(config: ExperimentConfig, policies: ExperimentPolicies, env: Env<Float32Array>): void {
+  const observationShape = env.observationSpace.shape;
   for (const [role, policy] of Object.entries(policies) as [string, Policy | undefined][]) {
     if (policy === undefined) continue;
     if (policy.inputShape.join('x') !== observationShape.join('x')) {
       throw new UserError(`${role}: model expects observations ${policy.inputShape.join('x')} but ${config.env.id} gives ${observationShape.join('x')}`);
     }
   }
+  if (policies.victim.actionCount !== env.actionSpace.n) {
+    throw new UserError(`victim: model has ${policies.victim.actionCount} actions but ${config.env.id} has ${env.actionSpace.n}`);
+  }
+}
+
+/** Where the GIF's perturbation colours saturate: eps for linf, at least one grey level otherwise. */
+export function panelScale(condition: ExpandedCondition): number {
+  return condition.eps > 0 && condition.norm === 'linf' ? condition.eps : Math.max(condition.eps, 1 / 255);
 }
 
 export function runExperiment(config: ExperimentConfig, policies: ExperimentPolicies, onProgress?: ProgressListener): ExperimentResult {
   const env = makeEnv(config.env.id, config.env.options);
-  checkShapes(config, policies, env.observationSpace.shape);
-  if (policies.victim.actionCount !== env.actionSpace.n) {
-    throw new UserError(`victim: model has ${policies.victim.actionCount} actions but ${config.env.id} has ${env.actionSpace.n}`);
-  }
+  checkPolicies(config, policies, env);
   const conditions = expandConditions(config);
   const unknown = config.record.conditions.filter((label) => !conditions.some((c) => c.label === label));
   if (unknown.length > 0) {
@@ -118,7 +126,7 @@ export function runExperiment(config: ExperimentConfig, policies: ExperimentPoli
         seed: config.seed + episode,
         keepSteps: config.perStepLogs,
         recordFrames: record && episode === 0 ? config.record.maxFrames : 0,
-        panelScale: condition.eps > 0 && condition.norm === 'linf' ? condition.eps : Math.max(condition.eps, 1 / 255),
+        panelScale: panelScale(condition),
       });
       episodes.push(result.record);
       if (config.perStepLogs) steps.push({ condition: condition.label, episode, steps: result.steps });

@@ -79,7 +79,9 @@ export function composeAttackPanel(input: PanelInput): RgbFrame {
   label('clean view', (xs[1] ?? 0) + 4, 13);
   // Amplification: a change of deltaScale gets full colour, i.e. 1/deltaScale times a grey step.
   label(`delta x${formatGain(1 / (input.deltaScale || 1))} (red +, blue -)`, (xs[2] ?? 0) + 4, 13);
-  label(input.wasAttacked ? 'attacked view' : 'attacked view (step not attacked)', (xs[3] ?? 0) + 4, 13);
+  // Steps a timing strategy skips are marked; short enough to fit the 168-pixel view.
+  if (input.wasAttacked) label('attacked view', (xs[3] ?? 0) + 4, 13);
+  else label('not attacked this step', (xs[3] ?? 0) + 4, 13, '#ffc040');
   const footerY = height - 6;
   label(`clean: ${input.cleanAction}`, (xs[1] ?? 0) + 4, footerY);
   label(`full colour at ±${input.deltaScale.toPrecision(2)}`, (xs[2] ?? 0) + 4, footerY);

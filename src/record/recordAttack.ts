@@ -1,58 +1,57 @@
-/** `advgym record --model DIR --attack ...`: attack-panel frames of a trained agent's episodes. */
+/**
+ * `advgym record --model DIR --attack ...`: attack-panel frames of a trained agent's episodes. The
+ * attack is a one-condition experiment (src/commands/attackFlags.ts), built into an adversary by the
+ * experiment runner's own code, so a GIF shows exactly what `advgym run` measures.
+ */
 import { loadPolicy } from '../../agents/loadPolicy.ts';
-import { AdversarialObservation } from '../adversary/adversarialObservation.ts';
-import { makeAttack, makeTiming } from '../adversary/fromConfig.ts';
 import type { Env, RgbFrame } from '../gym/env.ts';
+import type { ExperimentConfig } from '../experiment/config.ts';
+import { expandConditions } from '../experiment/conditions.ts';
 import { runEpisode } from '../experiment/episode.ts';
+import { adversaryFor, checkPolicies, panelScale } from '../experiment/runner.ts';
 import { Rng } from '../rng.ts';
-import { UserError } from '../errors.ts';
 import { initBackendFromFlag } from '../commands/checks.ts';
 
 export interface AttackRecordOptions {
-  readonly attack: string;
-  readonly eps: number;
-  readonly norm: string;
   readonly backend: string | undefined;
   readonly episodes: number;
   readonly seed: number;
   readonly maxFrames: number;
 }
 
-const ATTACKS = ['fgsm', 'pgd', 'random'] as const;
-const NORMS = ['linf', 'l2', 'l1'] as const;
+export interface AttackRecording {
+  readonly frames: RgbFrame[];
+  readonly returns: number[];
+  /** Frames whose step the timing strategy chose to attack (the others are labelled in the GIF). */
+  readonly attackedFrames: number;
+}
 
-export async function recordAttackGif(env: Env<Float32Array>, modelDir: string, options: AttackRecordOptions): Promise<{ frames: RgbFrame[]; returns: number[] }> {
+/** Records the first (only) condition of `experiment` on `env`, with the models it names. */
+export async function recordAttackGif(env: Env<Float32Array>, experiment: ExperimentConfig, options: AttackRecordOptions): Promise<AttackRecording> {
+  const [condition] = expandConditions(experiment);
+  if (condition === undefined) throw new Error('recordAttackGif: the experiment has no condition');
   await initBackendFromFlag(options.backend);
-  const victim = await loadPolicy(modelDir);
-  const norm = NORMS.find((n) => n === options.norm);
-  if (norm === undefined) throw new UserError(`--norm: must be one of ${NORMS.join(', ')}, got '${options.norm}'`);
-  if (!(options.eps >= 0)) throw new UserError(`--eps: must be >= 0, got ${options.eps}`);
-  const kind = ATTACKS.find((a) => a === options.attack);
-  if (kind === undefined && options.attack !== 'none') throw new UserError(`--attack: must be none, ${ATTACKS.join(', ')}; got '${options.attack}'`);
+  const victim = await loadPolicy(experiment.victim);
+  const substitute = experiment.substitute === undefined ? undefined : await loadPolicy(experiment.substitute);
+  const policies = substitute === undefined ? { victim } : { victim, substitute };
+  checkPolicies(experiment, policies, env);
   const frames: RgbFrame[] = [];
   const returns: number[] = [];
+  let attackedFrames = 0;
   for (let episode = 0; episode < options.episodes && frames.length < options.maxFrames; episode++) {
-    const adversary =
-      kind === undefined
-        ? undefined
-        : new AdversarialObservation({
-            victim,
-            source: victim,
-            attack: makeAttack({ kind, eps: options.eps, norm, ...(kind === 'pgd' ? { steps: 10 } : {}) }),
-            timing: makeTiming({ kind: 'every' }),
-            rng: Rng.fromSeed(options.seed + episode),
-          });
-    const result = runEpisode(env, victim, adversary, {
-      condition: options.attack,
+    const result = runEpisode(env, victim, adversaryFor(condition, policies, Rng.fromSeed(options.seed + episode)), {
+      condition: condition.label,
       episode,
       seed: options.seed + episode,
       keepSteps: false,
       recordFrames: options.maxFrames - frames.length,
+      // Every step is a frame, so the episode's attacked steps are the attacked frames.
       maxSteps: options.maxFrames - frames.length,
-      panelScale: norm === 'linf' && options.eps > 0 ? options.eps : Math.max(options.eps, 1 / 255),
+      panelScale: panelScale(condition),
     });
     frames.push(...result.frames);
     returns.push(result.record.return);
+    attackedFrames += result.record.attackedSteps;
   }
-  return { frames, returns };
+  return { frames, returns, attackedFrames };
 }
