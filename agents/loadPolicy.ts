@@ -2,9 +2,9 @@
  * Loads a trained agent folder (models/<name>/: model.json + weights.bin in the tfjs layers format,
  * and agent.json describing it) as a Policy. Needs a backend (src/tensor/backend.ts initBackend).
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileError } from '../src/errors.ts';
+import { readJsonObject } from '../src/readJsonObject.ts';
 import { loadModel } from '../src/tensor/fileIO.ts';
 import { LayersPolicy } from './layersPolicy.ts';
 import type { Policy } from './policy.ts';
@@ -18,19 +18,9 @@ export interface AgentDescription {
 
 export function readAgentDescription(dir: string): AgentDescription {
   const path = join(dir, 'agent.json');
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new FileError(path, 'missing: not a trained model folder (expected agent.json, model.json, weights.bin)');
-  }
-  try {
-    const parsed = JSON.parse(text) as AgentDescription;
-    if (typeof parsed.algorithm !== 'string') throw new Error('no algorithm');
-    return parsed;
-  } catch (error) {
-    throw new FileError(path, `corrupt (${(error as Error).message})`);
-  }
+  const description = readJsonObject(path, 'the description of a trained model folder (agent.json, model.json, weights.bin)');
+  if (typeof description['algorithm'] !== 'string') throw new FileError(path, "corrupt: names no 'algorithm'");
+  return description as unknown as AgentDescription;
 }
 
 export async function loadPolicy(dir: string): Promise<Policy> {

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { writeFileAtomic, writeJsonAtomic } from '../../src/atomicWrite.ts';
 import { FileError } from '../../src/errors.ts';
+import { readJsonObject } from '../../src/readJsonObject.ts';
 import { loadModel, saveModel } from '../../src/tensor/fileIO.ts';
 import type { A3cConfig } from './config.ts';
 import { writeFlatWeights } from './sharedParams.ts';
@@ -67,7 +68,7 @@ export function hasCheckpoint(dir: string): boolean {
 
 export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   const statePath = join(dir, STATE_JSON);
-  const state = readJson(statePath) as Partial<A3cState>;
+  const state = readJsonObject(statePath, 'the A3C training state') as Partial<A3cState>;
   if (state.format !== 'advgym-a3c-state' || typeof state.globalSteps !== 'number' || typeof state.parameterCount !== 'number') {
     throw new FileError(statePath, 'not an advgym A3C state file (format, globalSteps, parameterCount)');
   }
@@ -82,19 +83,5 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   if (bytes.byteLength !== state.parameterCount * 4) throw new FileError(rmspropPath, `holds ${bytes.byteLength} bytes, expected ${state.parameterCount * 4} (truncated or mismatched)`);
   const meanSquare = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   const log = TrainingLog.read(join(dir, EPISODES_CSV), join(dir, TRAINING_CSV));
-  return { model, meanSquare, state: state as A3cState, log, config: readJson(join(dir, 'config.json')) };
-}
-
-function readJson(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new FileError(path, 'missing');
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new FileError(path, `corrupt JSON: ${(error as Error).message}`);
-  }
+  return { model, meanSquare, state: state as A3cState, log, config: readJsonObject(join(dir, 'config.json'), 'the config of the run') };
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { resolveA3cConfig } from '../../../agents/a3c/config.ts';
-import { A3cWorkerError, buildInitialModel, runA3c } from '../../../agents/a3c/run.ts';
+import { A3cWorkerError, buildInitialModel, runA3c, type A3cRunOptions } from '../../../agents/a3c/run.ts';
 import { writeFlatWeights } from '../../../agents/a3c/sharedParams.ts';
 import { initBackend } from '../../../src/tensor/backend.ts';
 import { assertNoLeak } from '../../helpers/leakCheck.ts';
@@ -12,17 +12,18 @@ before(async () => {
   await initBackend('cpu');
 });
 
+/** A run on the tiny test envs (2 actions); each test states its workers and timeouts. */
+const runTiny = (options: Pick<A3cRunOptions, 'config' | 'workers'> & Partial<A3cRunOptions>) =>
+  runA3c({ inputShape: TINY_INPUT_SHAPE, actionCount: 2, envModule: TINY_ENVS_MODULE, ...options });
+
 test('two asynchronous workers learn the contextual bandit, without leaking tensors in any thread', async () => {
   const config = resolveA3cConfig({ env: 'Contextual-v0', network: 'mlp', backend: 'cpu', totalSteps: 1500, learningRate: 0.01, annealLearningRate: false, seed: 3 });
   const tensorCounts = new Map<number, Set<number>>();
   const result = await assertNoLeak(
     () =>
-      runA3c({
+      runTiny({
         config,
         workers: 2,
-        inputShape: TINY_INPUT_SHAPE,
-        actionCount: 2,
-        envModule: TINY_ENVS_MODULE,
         statsEveryUpdates: 100,
         stallTimeoutMs: 60_000,
         onStats: (stats) => {
@@ -55,15 +56,7 @@ test('a worker that throws fails the run with its index and message, and the oth
   const config = resolveA3cConfig({ env: 'Crash-v0', envOptions: { crashWorker: 1, crashAtStep: 30 }, network: 'mlp', backend: 'cpu', totalSteps: 1_000_000_000 });
   const started = performance.now();
   await assert.rejects(
-    runA3c({
-      config,
-      workers: 2,
-      inputShape: TINY_INPUT_SHAPE,
-      actionCount: 2,
-      envModule: TINY_ENVS_MODULE,
-      stallTimeoutMs: 30_000,
-      stopGraceMs: 2_000,
-    }),
+    runTiny({ config, workers: 2, stallTimeoutMs: 30_000, stopGraceMs: 2_000 }),
     (error: unknown) => {
       assert.ok(error instanceof A3cWorkerError, String(error));
       assert.equal(error.workerIndex, 1);
@@ -80,7 +73,7 @@ test('a run whose workers hang is stopped by the watchdog and its threads termin
   const config = resolveA3cConfig({ env: 'Hang-v0', envOptions: { hangAtStep: 10 }, network: 'mlp', backend: 'cpu', totalSteps: 1_000_000 });
   const started = performance.now();
   await assert.rejects(
-    runA3c({ config, workers: 2, inputShape: TINY_INPUT_SHAPE, actionCount: 2, envModule: TINY_ENVS_MODULE, stallTimeoutMs: 2_000, stopGraceMs: 500 }),
+    runTiny({ config, workers: 2, stallTimeoutMs: 2_000, stopGraceMs: 500 }),
     (error: unknown) => {
       assert.ok(error instanceof A3cWorkerError, String(error));
       assert.equal(error.workerIndex, undefined);
@@ -95,7 +88,7 @@ test('a run whose workers hang is stopped by the watchdog and its threads termin
 test('a non-finite loss stops the run with the worker and step named', async () => {
   const config = resolveA3cConfig({ env: 'NaN-v0', envOptions: { nanAtStep: 15 }, network: 'mlp', backend: 'cpu', totalSteps: 1_000_000 });
   await assert.rejects(
-    runA3c({ config, workers: 1, inputShape: TINY_INPUT_SHAPE, actionCount: 2, envModule: TINY_ENVS_MODULE, stallTimeoutMs: 30_000 }),
+    runTiny({ config, workers: 1, stallTimeoutMs: 30_000 }),
     (error: unknown) => {
       assert.ok(error instanceof A3cWorkerError, String(error));
       assert.equal(error.workerIndex, 0);

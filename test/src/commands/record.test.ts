@@ -1,15 +1,15 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GifReader } from 'omggif';
 import { initBackend } from '../../../src/tensor/backend.ts';
 import { readPng } from '../../../src/record/png.ts';
 import { saveTinyAgent } from '../../helpers/tinyModel.ts';
+import { tempDir } from '../../helpers/tempDir.ts';
 
-const root = mkdtempSync(join(tmpdir(), 'advgym-record-'));
+const root = tempDir('record');
 const env = { ...process.env, ADVGYM_BACKEND: 'wasm', CI: 'true' };
 const advgym = (...args: string[]) => spawnSync(process.execPath, ['bin/advgym.js', 'record', ...args], { encoding: 'utf8', env });
 

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { runTrainA3c } from '../../../src/commands/trainA3c.ts';
 import { FileError, UserError } from '../../../src/errors.ts';
+import { tempDir } from '../../helpers/tempDir.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'advgym-train-a3c-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('train-a3c');
 
 const args = { out: join(dir, 'out'), resume: false, force: false };
 
