@@ -1,5 +1,6 @@
 /**
- * A tiny pixel env DQN must learn from pixels: a 36x36 image, the agent a bright block in the top
+ * A tiny pixel env DQN must learn from pixels: a 24x24 image (the smallest multiple of the 6 cells
+ * that the 2013 DQN trunk, conv 8x8/4 then 4x4/2, still reduces to a 1x1 map; smaller is faster), the agent a bright block in the top
  * half at one of 6 columns, the dot a block in the bottom half. Actions: 0 left, 1 right, 2 stay.
  * Reward +1 for a step that gets closer to the dot, -1 for one that moves away (or bumps a wall),
  * 0 for staying; reaching the dot moves it elsewhere. 12 steps per episode. Observations stack the
@@ -10,8 +11,8 @@ import type { Env, ResetOptions, ResetResult, RgbFrame, StepResult } from '../..
 import { Box, Discrete } from '../../../src/gym/spaces.ts';
 import { Rng } from '../../../src/rng.ts';
 
-export const DOT_SHAPE = [36, 36, 2] as const;
-const SIDE = 36;
+export const DOT_SHAPE = [24, 24, 2] as const;
+const SIDE = 24;
 const CELLS = 6;
 const LENGTH = 12;
 
