@@ -1,8 +1,10 @@
 /**
  * The kernels advgym adds to, or replaces in, the wasm backend (see each file for why):
  * - Conv2DBackpropFilter: missing from tfjs-backend-wasm 4.22, so conv nets could not train.
- * - Conv2DBackpropInput: shipped, but a direct loop; ours is XNNPACK matMul + col2im.
+ * - Conv2DBackpropInput: shipped, but a direct loop; ours is one XNNPACK convolution (sub-pixel form)
+ *   or an XNNPACK matMul + col2im.
  * - BatchMatMul: shipped; ours transposes explicitly so transposed products take XNNPACK's fast path.
+ * - Identity: shipped, but copies; ours shares the data (every tensor a gradient saves is cloned).
  * Registration is idempotent and must happen before or after the wasm backend initialises alike.
  * A kernel added where tfjs ships none is skipped if a future tfjs release ships one.
  */
@@ -10,6 +12,7 @@ import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '
 import { conv2DBackpropFilterWasmConfig } from './conv2dBackpropFilter.ts';
 import { conv2DBackpropInputWasmConfig } from './conv2dBackpropInput.ts';
 import { batchMatMulWasmConfig } from './batchMatMul.ts';
+import { identityWasmConfig } from './identity.ts';
 
 interface Entry {
   make: () => KernelConfig;
@@ -21,6 +24,7 @@ const WASM_KERNELS: readonly Entry[] = [
   { make: () => conv2DBackpropFilterWasmConfig, replaces: false },
   { make: () => conv2DBackpropInputWasmConfig, replaces: true },
   { make: batchMatMulWasmConfig, replaces: true },
+  { make: () => identityWasmConfig, replaces: true },
 ];
 const registered = new Set<string>();
 let done = false;

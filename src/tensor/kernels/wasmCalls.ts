@@ -18,12 +18,6 @@ export function view(info: TensorInfo, shape: number[]): TensorInfo {
   return { dataId: info.dataId, shape, dtype: info.dtype };
 }
 
-/** The transpose of a rank-2 matrix [r, c] -> [c, r], as a new tensor on the wasm heap. */
-export function transpose2d(backend: BackendWasm, matrix: TensorInfo, rows: number, cols: number): TensorInfo {
-  const attrs: NamedAttrMap = { perm: [1, 0] };
-  return wasmKernel('Transpose')({ inputs: { x: view(matrix, [rows, cols]) }, backend, attrs }) as TensorInfo;
-}
-
 /**
  * [m, k] x [k, n] -> [m, n] with the given untransposed batch matmul (XNNPACK's fast path).
  * `matMul` is passed in so the BatchMatMul override can hand over the original kernel.

@@ -1,11 +1,16 @@
 /**
  * advgym's wasm BatchMatMul (explicit transposes) against the cpu backend's, for every
- * transposeA/transposeB combination, matrix-vector and matrix-matrix sizes, batched and not.
- * Tolerance: see compare.ts.
+ * transposeA/transposeB combination, matrix-vector and matrix-matrix sizes, batched and not; and
+ * its cached transposes of right operands (few-row products such as dy W^T at batch 1): correct
+ * after the weights change, freed with them, bounded in size. Tolerance: see compare.ts.
  */
 import { test } from 'node:test';
+import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { initBackend } from '../../../../src/tensor/backend.ts';
+import { MAX_ROWS_FOR_CACHED_TRANSPOSE } from '../../../../src/tensor/kernels/batchMatMul.ts';
+import { clearDerivedWeights, derivedWeightCount } from '../../../../src/tensor/kernels/derivedWeights.ts';
 import { Rng } from '../../../../src/rng.ts';
 import { assertNoLeak } from '../../../helpers/leakCheck.ts';
 import { assertClose, randomArray } from './compare.ts';
@@ -29,4 +34,49 @@ test('wasm BatchMatMul matches cpu with and without transposes', async () => {
     const actual = await assertNoLeak(run, 'wasm BatchMatMul');
     assertClose(actual, expected, `case ${i} ${JSON.stringify({ aShape, bShape, transposeA, transposeB })}`);
   }
+});
+
+test('a few rows times a transposed weight (dy W^T at batch 1) matches cpu, and the cached W^T follows the weights', async () => {
+  const rng = Rng.fromSeed(6);
+  for (let i = 0; i < 24; i++) {
+    // a [batchA, m, k] with batchA * m <= MAX_ROWS_FOR_CACHED_TRANSPOSE; b one [n, k] matrix shared by every batch of a.
+    const batchA = rng.pick([1, 1, 2, 3]);
+    const m = rng.int(1, Math.floor(MAX_ROWS_FOR_CACHED_TRANSPOSE / batchA));
+    const [k, n] = [rng.int(1, 300), rng.int(1, 300)];
+    const a = [0, 1].map(() => randomArray(rng, batchA * m * k));
+    const versions = [0, 1, 2].map(() => randomArray(rng, n * k));
+    // Two live weights of one shape used in turn (online and target nets), then an update of one
+    // (variable assign: new data), as in PGD or training.
+    const run = (): Float32Array[] => {
+      const [w, other] = [0, 2].map((v) => tf.tidy(() => tf.variable(tf.tensor3d(versions[v] as Float32Array, [1, n, k])))) as [tf.Variable, tf.Variable];
+      const products = (weight: tf.Tensor): Float32Array[] =>
+        a.map((values) => tf.tidy(() => tf.matMul(tf.tensor3d(values, [batchA, m, k]), weight, false, true).dataSync() as Float32Array));
+      const out = [...products(w), ...products(other), ...products(w)];
+      tf.tidy(() => w.assign(tf.tensor3d(versions[1] as Float32Array, [1, n, k])));
+      out.push(...products(w), ...products(other));
+      tf.dispose([w, other]);
+      return out;
+    };
+    await initBackend('cpu');
+    const expected = run();
+    await initBackend('wasm');
+    const actual = await assertNoLeak(run, 'wasm BatchMatMul with a cached transpose');
+    actual.forEach((r, j) => assertClose(r, expected[j] as Float32Array, `case ${i} product ${j} ${JSON.stringify({ batchA, m, k, n })}`));
+    assert.equal(derivedWeightCount(tf.backend() as BackendWasm), 0, 'transposed copies are freed with their weights');
+  }
+});
+
+test('the transposed-weight cache stays within its byte budget however many weights are alive', async () => {
+  await initBackend('wasm');
+  const backend = tf.backend() as BackendWasm;
+  clearDerivedWeights(backend);
+  const before = backend.numDataIds();
+  // 12 live 3 MB weights: 36 MB of transposes if all were kept, over the 32 MB budget.
+  const weights = Array.from({ length: 12 }, (_, i) => tf.randomUniform([1, 768, 1024], -1, 1, 'float32', i));
+  const dy = tf.randomUniform([1, 1, 1024], -1, 1, 'float32', 99);
+  for (const w of weights) tf.tidy(() => tf.matMul(dy, w, false, true).dataSync());
+  assert.ok(derivedWeightCount(backend) < weights.length, `kept ${derivedWeightCount(backend)} of ${weights.length}`);
+  tf.dispose([...weights, dy]);
+  assert.equal(derivedWeightCount(backend), 0);
+  assert.equal(backend.numDataIds(), before, 'no backend data left behind');
 });
