@@ -45,9 +45,15 @@ export function finishObservation(x: tf.Tensor4D, quantize: boolean | undefined)
 export function fgsm(policy: Policy, obs: tf.Tensor4D, options: FgsmOptions): tf.Tensor4D {
   validateFgsmOptions(policy, options);
   return tf.tidy(() => {
-    const mask = scopeMask(obs.shape, options.scope ?? 'newest');
-    const direction = tf.mul(attackDirection(policy, obs, options.targetAction), mask) as tf.Tensor4D;
-    const delta = normStep(obs, direction, mask, options.eps, options.norm);
+    const scope = options.scope ?? 'newest';
+    const gradient = attackDirection(policy, obs, options.targetAction);
+    if (options.norm === 'linf') {
+      // eps * sign(g * mask) = sign(g) * (eps * mask) exactly for a 0/1 mask: one kernel fewer.
+      const delta = tf.mul(tf.sign(gradient), scopeMask(obs.shape, scope, options.eps)) as tf.Tensor4D;
+      return finishObservation(tf.add(obs, delta) as tf.Tensor4D, options.quantize);
+    }
+    const mask = scopeMask(obs.shape, scope);
+    const delta = normStep(obs, tf.mul(gradient, mask) as tf.Tensor4D, mask, options.eps, options.norm);
     return finishObservation(tf.add(obs, delta) as tf.Tensor4D, options.quantize);
   });
 }

@@ -12,26 +12,60 @@ export function greedyLabels(policy: Policy, obs: tf.Tensor4D): tf.Tensor1D {
 }
 
 /**
- * Per-row cross-entropy of softmax(logits) against one-hot labels, with its closed-form gradient
- * softmax(z) - onehot(label) given directly. Same values and gradient as
- * tf.losses.softmaxCrossEntropy with no reduction, but about 40 fewer small ops on the tape, which
- * is ~20% of an FGSM step on the 84x84 DQN net (bench/adversary.ts). Without `fixedLabels` the
- * labels are the logits' own argmax, read from the same forward pass the gradient uses: no extra
- * forward pass per FGSM step.
+ * Per-row cross-entropy of softmax(logits) against labels (the row's argmax where `labels` is
+ * undefined), times `sign`, with its gradient sign * (softmax(z) - onehot(label)). Plain JS on the
+ * logits ([batch, actions]: a few numbers per row), in float64 before rounding to float32.
  */
-function crossEntropy(actionCount: number, fixedLabels: tf.Tensor2D | undefined): (logits: tf.Tensor2D) => tf.Tensor1D {
-  const labelsFor = (logits: tf.Tensor2D): tf.Tensor2D => fixedLabels ?? (tf.oneHot(tf.argMax(logits, 1) as tf.Tensor1D, actionCount) as tf.Tensor2D);
+export function crossEntropyRows(
+  logits: Float32Array | Int32Array | Uint8Array,
+  actions: number,
+  labels: ArrayLike<number> | undefined,
+  sign: 1 | -1,
+): { values: Float32Array; gradient: Float32Array } {
+  const rows = logits.length / actions;
+  const values = new Float32Array(rows);
+  const gradient = new Float32Array(logits.length);
+  for (let r = 0, base = 0; r < rows; r++, base += actions) {
+    let max = -Infinity;
+    let argMax = 0;
+    for (let j = 0; j < actions; j++) {
+      const z = logits[base + j] as number;
+      if (z > max) {
+        max = z;
+        argMax = j;
+      }
+    }
+    const label = labels === undefined ? argMax : (labels[r] as number);
+    let sumExp = 0;
+    for (let j = 0; j < actions; j++) sumExp += Math.exp((logits[base + j] as number) - max);
+    values[r] = sign * (Math.log(sumExp) + max - (logits[base + label] as number));
+    for (let j = 0; j < actions; j++) {
+      gradient[base + j] = sign * (Math.exp((logits[base + j] as number) - max) / sumExp - (j === label ? 1 : 0));
+    }
+  }
+  return { values, gradient };
+}
+
+/**
+ * The attack objective as a differentiable op on the logits: sign * CE(label), its gradient given
+ * in closed form. Same values and gradient as tf.losses.softmaxCrossEntropy with no reduction, but
+ * computed in JS from the logits read back once: the ~25 tiny tensor ops it took on the tape (each
+ * a few microseconds of engine overhead on [1, 6] data) were ~10-20% of an FGSM step on the 84x84
+ * DQN net (bench/adversary.ts). Without `labels` the labels are the logits' own argmax, read from
+ * the same forward pass the gradient uses: no extra forward pass per FGSM step.
+ */
+function crossEntropy(actionCount: number, labels: ArrayLike<number> | undefined, sign: 1 | -1): (logits: tf.Tensor2D) => tf.Tensor1D {
   // customGrad's signature passes inputs and the save function as one rest list.
   return tf.customGrad((...inputs: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const z = inputs[0] as tf.Tensor2D;
-    (inputs[1] as tf.GradSaveFunc)([z]);
-    const labels = labelsFor(z);
-    const value = tf.sub(tf.logSumExp(z, 1), tf.sum(tf.mul(z, labels), 1)) as tf.Tensor1D;
+    const rows = z.shape[0];
+    const { values, gradient } = crossEntropyRows(z.dataSync(), actionCount, labels, sign);
     return {
-      value,
-      gradFunc: (dy: tf.Tensor1D, saved: tf.Tensor[]) => {
-        const savedLogits = saved[0] as tf.Tensor2D;
-        return tf.mul(tf.expandDims(dy, 1), tf.sub(tf.softmax(savedLogits), labelsFor(savedLogits)));
+      value: tf.tensor1d(values),
+      gradFunc: (dy: tf.Tensor1D) => {
+        const scale = dy.dataSync();
+        const scaled = gradient.map((g, i) => g * (scale[Math.floor(i / actionCount)] as number));
+        return tf.tensor2d(scaled, [rows, actionCount]);
       },
     };
   }) as (logits: tf.Tensor2D) => tf.Tensor1D;
@@ -51,33 +85,21 @@ export interface LossAndDirection {
  */
 export function lossAndDirection(policy: Policy, obs: tf.Tensor4D, targetAction?: number, awayFrom?: tf.Tensor1D): LossAndDirection {
   return tf.tidy(() => {
-    const batch = obs.shape[0];
-    const fixedLabels =
-      targetAction !== undefined
-        ? (tf.oneHot(tf.fill([batch], targetAction, 'int32') as tf.Tensor1D, policy.actionCount) as tf.Tensor2D)
-        : awayFrom !== undefined
-          ? (tf.oneHot(awayFrom, policy.actionCount) as tf.Tensor2D)
-          : undefined;
-    const loss = crossEntropy(policy.actionCount, fixedLabels);
+    const targeted = targetAction !== undefined;
+    const labels = targeted ? new Array<number>(obs.shape[0]).fill(targetAction) : awayFrom?.dataSync();
+    const loss = crossEntropy(policy.actionCount, labels, targeted ? -1 : 1);
     // Summing the per-row losses keeps each row's gradient its own (rows do not interact).
     const { value, grad } = tf.valueAndGrad((x: tf.Tensor) => loss(policy.logits(x as tf.Tensor4D)))(obs);
-    const targeted = targetAction !== undefined;
-    return {
-      loss: (targeted ? tf.neg(value) : value) as tf.Tensor1D,
-      direction: (targeted ? tf.neg(grad) : grad) as tf.Tensor4D,
-    };
+    return { loss: value as tf.Tensor1D, direction: grad as tf.Tensor4D };
   });
 }
 
 /** The attack objective alone (one forward pass), as lossAndDirection defines it. */
 export function attackLoss(policy: Policy, obs: tf.Tensor4D, targetAction?: number, awayFrom?: tf.Tensor1D): tf.Tensor1D {
   return tf.tidy(() => {
-    const logits = policy.logits(obs);
-    const labelIndices =
-      targetAction !== undefined ? (tf.fill([obs.shape[0]], targetAction, 'int32') as tf.Tensor1D) : (awayFrom ?? (tf.argMax(logits, 1) as tf.Tensor1D));
-    const labels = tf.oneHot(labelIndices, policy.actionCount);
-    const crossEntropy = tf.sub(tf.logSumExp(logits, 1), tf.sum(tf.mul(logits, labels), 1)) as tf.Tensor1D;
-    return targetAction === undefined ? crossEntropy : tf.neg(crossEntropy);
+    const targeted = targetAction !== undefined;
+    const labels = targeted ? new Array<number>(obs.shape[0]).fill(targetAction) : awayFrom?.dataSync();
+    return tf.tensor1d(crossEntropyRows(policy.logits(obs).dataSync(), policy.actionCount, labels, targeted ? -1 : 1).values);
   });
 }
 

@@ -6,15 +6,16 @@ import type { Norm, PerturbationBudget, Scope } from './types.ts';
 const TINY = 1e-12; // keeps g / ||g|| finite when the gradient vanishes
 
 /**
- * 1 on the frames the attack may change (per Huang: only the newest, channel k-1), 0 elsewhere, in
- * the full [n, h, w, k] shape: a same-shape multiply is ~5x cheaper on wasm than broadcasting a
- * [1,1,1,k] mask (0.02 vs 0.1-0.17 ms at 84x84x4), and it is applied once per gradient step.
+ * `value` (default 1) on the frames the attack may change (per Huang: only the newest, channel
+ * k-1), 0 elsewhere, in the full [n, h, w, k] shape: a same-shape multiply is ~5x cheaper on wasm
+ * than broadcasting a [1,1,1,k] mask (0.02 vs 0.1-0.17 ms at 84x84x4), and it is applied once per
+ * gradient step.
  */
-export function scopeMask(shape: readonly [number, number, number, number], scope: Scope): tf.Tensor4D {
+export function scopeMask(shape: readonly [number, number, number, number], scope: Scope, value = 1): tf.Tensor4D {
   const k = shape[3];
   const mask = new Float32Array(shape[0] * shape[1] * shape[2] * k);
-  if (scope === 'all') mask.fill(1);
-  else for (let i = k - 1; i < mask.length; i += k) mask[i] = 1;
+  if (scope === 'all') mask.fill(value);
+  else for (let i = k - 1; i < mask.length; i += k) mask[i] = value;
   return tf.tensor4d(mask, [...shape]);
 }
 

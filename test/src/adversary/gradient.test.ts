@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../../../src/tensor/backend.ts';
-import { attackDirection, greedyLabels } from '../../../src/adversary/gradient.ts';
+import { attackDirection, attackLoss, greedyLabels, lossAndDirection } from '../../../src/adversary/gradient.ts';
 import { LayersPolicy } from '../../../agents/layersPolicy.ts';
 import { assertNoLeakSync } from '../../helpers/leakCheck.ts';
 
@@ -51,6 +51,33 @@ test('the lean cross-entropy gradient equals tf.losses.softmaxCrossEntropy for o
     assert.ok(maxAbsDiff(attackDirection(policy, obs, 2), tf.neg(referenceGradient(policy, obs, target))) < 1e-6);
   });
   assertNoLeakSync(() => attackDirection(policy, obs).dispose(), 'attackDirection');
+  obs.dispose();
+  policy.model.dispose();
+});
+
+test('the attack loss is CE(label) untargeted and -CE(target) targeted, from both the gradient pass and the forward-only pass', () => {
+  const policy = smallNet();
+  const obs = tf.randomUniform([3, 6, 6, 3], 0, 1, 'float32', 5) as tf.Tensor4D;
+  tf.tidy(() => {
+    const ce = (labels: tf.Tensor1D): number[] =>
+      Array.from(tf.losses.softmaxCrossEntropy(tf.oneHot(labels, policy.actionCount), policy.logits(obs), undefined, undefined, tf.Reduction.NONE).dataSync());
+    const near = (actual: tf.Tensor1D, expected: number[], what: string): void =>
+      Array.from(actual.dataSync()).forEach((v, i) => assert.ok(Math.abs(v - (expected[i] ?? NaN)) < 1e-5, `${what} row ${i}: ${v} vs ${expected[i]}`));
+    const own = greedyLabels(policy, obs);
+    near(lossAndDirection(policy, obs).loss, ce(own), 'own labels');
+    near(attackLoss(policy, obs), ce(own), 'own labels, forward only');
+    const other = tf.tensor1d([1, 4, 0], 'int32');
+    near(lossAndDirection(policy, obs, undefined, other).loss, ce(other), 'fixed labels');
+    near(attackLoss(policy, obs, undefined, other), ce(other), 'fixed labels, forward only');
+    const target = tf.tensor1d([2, 2, 2], 'int32');
+    near(lossAndDirection(policy, obs, 2).loss, ce(target).map((v) => -v), 'targeted');
+    near(attackLoss(policy, obs, 2), ce(target).map((v) => -v), 'targeted, forward only');
+  });
+  assertNoLeakSync(() => {
+    const { loss, direction } = lossAndDirection(policy, obs, 1);
+    tf.dispose([loss, direction]);
+    attackLoss(policy, obs).dispose();
+  }, 'lossAndDirection and attackLoss');
   obs.dispose();
   policy.model.dispose();
 });
