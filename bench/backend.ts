@@ -2,7 +2,12 @@
  * Tensor-backend benchmark: forward (batch 1), FGSM (forward + input gradient + sign step,
  * batch 1) and one Adam train step (Huber loss, batch 32) for the 2013 DQN net (conv16 8x8/4 ->
  * conv32 4x4/2 -> dense 256 -> 6) at 42x42x4 and 84x84x4, on every backend that loads, beside
- * PyTorch CPU (bench/pytorch_reference.py, 2 threads) measured in the same run.
+ * PyTorch CPU (bench/pytorch_reference.py) measured in the same run.
+ *
+ * FGSM is advgym's own fgsm() (l-inf, every frame, as the PyTorch reference perturbs): one forward
+ * pass whose argmax is the label, the input gradient, the sign step, the result read back. PyTorch
+ * is timed with 1 and 2 threads and the faster is kept per figure: on a machine whose cores are
+ * busy (training runs), 2 OpenMP threads can be 10-100x slower than 1, which would flatter tfjs.
  *
  * The cpu backend's train step takes seconds, so it is timed once (no warm-up), and its 84x84
  * step is skipped when the 42x42 one predicts more than 15 s. Goals (issue): wasm train step
@@ -13,6 +18,8 @@ import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend, backendInfo, type BackendChoice } from '../src/tensor/backend.ts';
+import { LayersPolicy } from '../agents/layersPolicy.ts';
+import { fgsm as fgsmAttack } from '../src/adversary/fgsm.ts';
 
 const SIZES = [42, 84] as const;
 const TORCH_PYTHON = '/usr/bin/python3'; // Debian's python3-torch is for the system python, not pyenv's
@@ -20,6 +27,7 @@ const CPU_TRAIN_LIMIT_MS = 15_000;
 
 interface Row { backend: string; size: number; forwardMs: number; fgsmMs: number; trainMs: number | null }
 interface TorchRow { size: number; forward_ms: number; fgsm_ms: number; train_ms: number }
+const TORCH_FIELDS = ['forward_ms', 'fgsm_ms', 'train_ms'] as const;
 
 function dqn2013(size: number): tfl.LayersModel {
   const input = tfl.input({ shape: [size, size, 4] });
@@ -48,12 +56,11 @@ function benchSize(backend: string, size: number, trainBudgetMs: number): Row {
   const forward = (): void => {
     tf.tidy(() => (model.predict(obs) as tf.Tensor).dataSync());
   };
+  const policy = new LayersPolicy(model);
   const fgsm = (): void => {
+    // A block body: a tidy that returns the Float32Array would walk its 28k elements (~5 ms).
     tf.tidy(() => {
-      const logits = model.predict(obs) as tf.Tensor2D;
-      const label = tf.oneHot(tf.argMax(logits, 1), 6);
-      const grad = tf.grad((x: tf.Tensor) => tf.losses.softmaxCrossEntropy(label, model.predict(x) as tf.Tensor))(obs);
-      tf.clipByValue(tf.add(obs, tf.mul(1 / 255, tf.sign(grad))), 0, 1).dataSync();
+      fgsmAttack(policy, obs as tf.Tensor4D, { eps: 1 / 255, norm: 'linf', scope: 'all' }).dataSync();
     });
   };
   const train = (): void => {
@@ -99,9 +106,17 @@ function pytorchReference(): TorchRow[] | string {
     spawnSync('apt-get', ['install', '-y', '-q', 'python3-torch'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
     if (!hasTorch()) return 'python3-torch could not be installed';
   }
-  const run = spawnSync(TORCH_PYTHON, [script, '--threads', '2'], { encoding: 'utf8' });
-  if (run.status !== 0) return `pytorch_reference.py failed: ${run.stderr.split('\n').filter(Boolean).at(-1) ?? ''}`;
-  return (JSON.parse(run.stdout) as { results: TorchRow[] }).results;
+  const best: TorchRow[] = [];
+  for (const threads of [1, 2]) {
+    const run = spawnSync(TORCH_PYTHON, [script, '--threads', String(threads)], { encoding: 'utf8' });
+    if (run.status !== 0) return `pytorch_reference.py failed: ${run.stderr.split('\n').filter(Boolean).at(-1) ?? ''}`;
+    for (const row of (JSON.parse(run.stdout) as { results: TorchRow[] }).results) {
+      const kept = best.find((b) => b.size === row.size);
+      if (kept === undefined) best.push(row);
+      else for (const field of TORCH_FIELDS) kept[field] = Math.min(kept[field], row[field]);
+    }
+  }
+  return best;
 }
 
 const fmt = (ms: number | null): string => (ms === null ? 'skipped' : ms >= 100 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(2)} ms`);
@@ -120,7 +135,7 @@ export async function runBackendBench(): Promise<void> {
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const size of SIZES) {
     const t = torchAt(size);
-    if (t !== undefined) console.log(`| PyTorch CPU (2 threads) | ${size}x${size}x4 | ${fmt(t.forward_ms)} | ${fmt(t.fgsm_ms)} | ${fmt(t.train_ms)} | 1.00x | 1.00x | 1.00x | - |`);
+    if (t !== undefined) console.log(`| PyTorch CPU (best of 1, 2 threads) | ${size}x${size}x4 | ${fmt(t.forward_ms)} | ${fmt(t.fgsm_ms)} | ${fmt(t.train_ms)} | 1.00x | 1.00x | 1.00x | - |`);
     for (const r of rows.filter((row) => row.size === size)) {
       console.log(
         `| tfjs ${r.backend} | ${size}x${size}x4 | ${fmt(r.forwardMs)} | ${fmt(r.fgsmMs)} | ${fmt(r.trainMs)} | ` +
@@ -131,3 +146,5 @@ export async function runBackendBench(): Promise<void> {
   }
   await initBackend('auto');
 }
+
+if (import.meta.url === `file://${process.argv[1]}`) await runBackendBench();
