@@ -3,6 +3,9 @@
  * model or hand-built test network fits, so attacks never depend on how a policy was trained.
  */
 import type * as tf from '@tensorflow/tfjs-core';
+import type { LogitsAndInputGradient } from './chainGradient.ts';
+
+export type { LogitsAndInputGradient } from './chainGradient.ts';
 
 export interface Policy {
   readonly actionCount: number;
@@ -12,4 +15,10 @@ export interface Policy {
   logits(obs: tf.Tensor4D): tf.Tensor2D;
   /** Greedy (argmax) actions, one per batch row. Leaves no tensors behind. */
   act(obs: tf.Tensor4D): number[];
+  /**
+   * Optional fast path for gradient attacks: the logits at obs and d(sum(dy * logits))/d(obs),
+   * with dy = outputGradient(logits) ([batch, actionCount]). Must equal tf.grad through logits();
+   * attacks use tf.grad when a policy does not offer it. Caller owns both results.
+   */
+  inputGradient?(obs: tf.Tensor4D, outputGradient: (logits: tf.Tensor2D) => tf.Tensor2D): LogitsAndInputGradient;
 }

@@ -4,8 +4,11 @@
  * on the wasm backend (cpu if wasm does not load).
  *
  * - clean step: one greedy forward (policy.act), what an unattacked agent pays per step.
- * - bare input gradient: tf.grad of sum(logits) with respect to the observation, read back: the
- *   floor any gradient attack pays on this backend; FGSM over it is the attack code's own overhead.
+ * - bare input gradient: d sum(logits) / d obs, read back, two ways: the fused chain gradient that
+ *   LayersPolicy offers (agents/chainGradient.ts, what attacks use) and tf.grad through logits()
+ *   (what attacks fall back to for other policies); FGSM over it is the attack code's own overhead.
+ * - attacks through tf.grad: FGSM and PGD on the same net behind a Policy without the fused
+ *   gradient, so the fast path's gain is measured under the same load as everything else.
  * - attack: the attack alone, result read back to JS (the observation stream needs it there).
  * - perceive: the whole AdversarialObservation step with every-step timing: clean forward,
  *   attack, victim forward on the perturbed view, read-back and delta norms.
@@ -19,6 +22,7 @@ import { LayersPolicy } from '../agents/layersPolicy.ts';
 import { initBackend } from '../src/tensor/backend.ts';
 import { AdversarialObservation } from '../src/adversary/adversarialObservation.ts';
 import { makeAttack, makeTiming, type AttackConfig } from '../src/adversary/fromConfig.ts';
+import type { Policy } from '../agents/policy.ts';
 import { Rng } from '../src/rng.ts';
 
 const SHAPE = [84, 84, 4] as const;
@@ -71,19 +75,44 @@ export async function runAdversaryBench(): Promise<void> {
     ['pgd-10 l1', { kind: 'pgd', eps: 0.05, norm: 'l1', steps: 10 }],
     ['random linf', { kind: 'random', eps: 1 / 255, norm: 'linf' }],
   ];
-  const inputGradient = tf.grad((x: tf.Tensor) => tf.sum(policy.logits(x as tf.Tensor4D)));
+  const tapeGradient = tf.grad((x: tf.Tensor) => tf.sum(policy.logits(x as tf.Tensor4D)));
+  const fusedGradient = policy.inputGradient;
+  if (fusedGradient === undefined) throw new Error('the DQN net should offer a fused input gradient');
+  // The same network behind the bare Policy interface: attacks take tf.grad.
+  const taped: Policy = { actionCount: policy.actionCount, inputShape: policy.inputShape, logits: (x) => policy.logits(x), act: (x) => policy.act(x) };
   const cases: Case[] = [
     { name: 'clean', repeats, run: () => void policy.act(obs) },
     {
       name: 'gradient',
       repeats,
       run: () => {
-        const g = inputGradient(obs);
+        const g = tapeGradient(obs);
         g.dataSync();
         g.dispose();
       },
     },
+    {
+      name: 'fused gradient',
+      repeats,
+      run: () => tf.tidy(() => void fusedGradient(obs, (logits) => tf.onesLike(logits)).gradient.dataSync()),
+    },
   ];
+  const tapedAttacks: [string, AttackConfig][] = [
+    ['fgsm linf', { kind: 'fgsm', eps: 1 / 255, norm: 'linf' }],
+    ['pgd-10 linf', { kind: 'pgd', eps: 1 / 255, norm: 'linf', steps: 10 }],
+  ];
+  for (const [name, config] of tapedAttacks) {
+    const attack = makeAttack(config);
+    cases.push({
+      name: `${name}/tf.grad`,
+      repeats: config.kind === 'pgd' ? Math.max(1, repeats / 5) : repeats,
+      run: () => {
+        const out = attack(taped, obs, rng);
+        out.dataSync();
+        out.dispose();
+      },
+    });
+  }
   for (const [name, config] of attacks) {
     const attack = makeAttack(config);
     const attackRepeats = config.kind === 'pgd' ? Math.max(1, repeats / 5) : repeats;
@@ -105,9 +134,10 @@ export async function runAdversaryBench(): Promise<void> {
 
   const cleanMs = times.get('clean') ?? NaN;
   console.log(`\n== adversary: attacked step vs clean step (2013 DQN net, 84x84x4, batch 1, backend ${backend}) ==`);
-  const gradientMs = times.get('gradient') ?? NaN;
+  const gradientMs = times.get('fused gradient') ?? NaN;
+  const tapeMs = times.get('gradient') ?? NaN;
   console.log(`clean step (greedy forward): ${cleanMs.toFixed(2)} ms`);
-  console.log(`bare input gradient (forward + backward, no attack code): ${gradientMs.toFixed(2)} ms = ${(gradientMs / cleanMs).toFixed(1)}x clean`);
+  console.log(`bare input gradient (forward + backward, no attack code): fused ${gradientMs.toFixed(2)} ms = ${(gradientMs / cleanMs).toFixed(1)}x clean; tf.grad ${tapeMs.toFixed(2)} ms = ${(tapeMs / cleanMs).toFixed(1)}x clean`);
   console.log('attack          attack ms  x clean   perceive ms  x clean');
   for (const [name] of attacks) {
     const attackMs = times.get(`${name}/attack`) ?? NaN;
@@ -115,6 +145,11 @@ export async function runAdversaryBench(): Promise<void> {
     console.log(
       `${name.padEnd(14)} ${attackMs.toFixed(2).padStart(10)} ${(attackMs / cleanMs).toFixed(1).padStart(8)}x ${perceiveMs.toFixed(2).padStart(12)} ${(perceiveMs / cleanMs).toFixed(1).padStart(8)}x`,
     );
+  }
+  for (const [name] of tapedAttacks) {
+    const tapedMs = times.get(`${name}/tf.grad`) ?? NaN;
+    const fusedMs = times.get(`${name}/attack`) ?? NaN;
+    console.log(`${name} through tf.grad (no fused gradient): ${tapedMs.toFixed(2)} ms = ${(tapedMs / cleanMs).toFixed(1)}x clean; fused path ${(tapedMs / fusedMs).toFixed(2)}x faster`);
   }
   const fgsmRatio = (times.get('fgsm linf/attack') ?? NaN) / cleanMs;
   console.log(`goal FGSM <= 3x clean step: ${fgsmRatio <= 3 ? 'met' : 'not met'} (${fgsmRatio.toFixed(2)}x)`);

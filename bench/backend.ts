@@ -8,6 +8,8 @@
  * pass whose argmax is the label, the input gradient, the sign step, the result read back. PyTorch
  * is timed with 1 and 2 threads and the faster is kept per figure: on a machine whose cores are
  * busy (training runs), 2 OpenMP threads can be 10-100x slower than 1, which would flatter tfjs.
+ * It takes LayersPolicy's fused input gradient (agents/chainGradient.ts); the same FGSM through
+ * tf.grad (the path for policies without one) is timed alternately with it and printed below.
  *
  * The cpu backend's train step takes seconds, so it is timed once (no warm-up), and its 84x84
  * step is skipped when the 42x42 one predicts more than 15 s. Goals (issue): wasm train step
@@ -20,12 +22,13 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend, backendInfo, type BackendChoice } from '../src/tensor/backend.ts';
 import { LayersPolicy } from '../agents/layersPolicy.ts';
 import { fgsm as fgsmAttack } from '../src/adversary/fgsm.ts';
+import type { Policy } from '../agents/policy.ts';
 
 const SIZES = [42, 84] as const;
 const TORCH_PYTHON = '/usr/bin/python3'; // Debian's python3-torch is for the system python, not pyenv's
 const CPU_TRAIN_LIMIT_MS = 15_000;
 
-interface Row { backend: string; size: number; forwardMs: number; fgsmMs: number; trainMs: number | null }
+interface Row { backend: string; size: number; forwardMs: number; fgsmMs: number; fgsmTapeMs: number; trainMs: number | null }
 interface TorchRow { size: number; forward_ms: number; fgsm_ms: number; train_ms: number }
 const TORCH_FIELDS = ['forward_ms', 'fgsm_ms', 'train_ms'] as const;
 
@@ -45,6 +48,21 @@ function timeMs(fn: () => void, repeats: number, warmup: number): number {
   return (performance.now() - start) / repeats;
 }
 
+/** Mean ms per call of each function, timed in alternating blocks so both see the same load. */
+function timeAlternating(fns: readonly (() => void)[], repeats: number, warmup: number, block: number): number[] {
+  for (const fn of fns) for (let i = 0; i < warmup; i++) fn();
+  const totals = fns.map(() => 0);
+  for (let done = 0; done < repeats; done += block) {
+    fns.forEach((fn, j) => {
+      const start = performance.now();
+      for (let i = 0; i < block; i++) fn();
+      totals[j] = (totals[j] ?? 0) + performance.now() - start;
+    });
+  }
+  const calls = Math.ceil(repeats / block) * block;
+  return totals.map((t) => t / calls);
+}
+
 function benchSize(backend: string, size: number, trainBudgetMs: number): Row {
   const model = dqn2013(size);
   const obs = tf.randomUniform([1, size, size, 4], 0, 1, 'float32', 1);
@@ -57,10 +75,11 @@ function benchSize(backend: string, size: number, trainBudgetMs: number): Row {
     tf.tidy(() => (model.predict(obs) as tf.Tensor).dataSync());
   };
   const policy = new LayersPolicy(model);
-  const fgsm = (): void => {
+  const taped: Policy = { actionCount: policy.actionCount, inputShape: policy.inputShape, logits: (x) => policy.logits(x), act: (x) => policy.act(x) };
+  const fgsmOf = (victim: Policy) => (): void => {
     // A block body: a tidy that returns the Float32Array would walk its 28k elements (~5 ms).
     tf.tidy(() => {
-      fgsmAttack(policy, obs as tf.Tensor4D, { eps: 1 / 255, norm: 'linf', scope: 'all' }).dataSync();
+      fgsmAttack(victim, obs as tf.Tensor4D, { eps: 1 / 255, norm: 'linf', scope: 'all' }).dataSync();
     });
   };
   const train = (): void => {
@@ -68,13 +87,13 @@ function benchSize(backend: string, size: number, trainBudgetMs: number): Row {
   };
 
   const forwardMs = timeMs(forward, slow ? 5 : 200, slow ? 1 : 20);
-  const fgsmMs = timeMs(fgsm, slow ? 3 : 100, slow ? 1 : 10);
+  const [fgsmMs, fgsmTapeMs] = timeAlternating([fgsmOf(policy), fgsmOf(taped)], slow ? 3 : 100, slow ? 1 : 10, slow ? 1 : 10) as [number, number];
   let trainMs: number | null = null;
   if (trainBudgetMs > 0) trainMs = slow ? timeMs(train, 1, 0) : timeMs(train, 10, 3);
   model.dispose();
   optimizer.dispose();
   tf.dispose([obs, batch, target]);
-  return { backend, size, forwardMs, fgsmMs, trainMs };
+  return { backend, size, forwardMs, fgsmMs, fgsmTapeMs, trainMs };
 }
 
 async function benchBackend(choice: Exclude<BackendChoice, 'auto'>): Promise<Row[]> {
@@ -143,6 +162,11 @@ export async function runBackendBench(): Promise<void> {
           `${r.backend === 'cpu' ? '-' : ratio(cpuAt(size)?.trainMs ?? null, r.trainMs)} |`,
       );
     }
+  }
+  console.log('FGSM through tf.grad (a Policy without the fused input gradient), timed alternately with the row above:');
+  for (const r of rows) {
+    const t = torchAt(r.size);
+    console.log(`  tfjs ${r.backend} ${r.size}x${r.size}x4: ${fmt(r.fgsmTapeMs)} (${ratio(r.fgsmTapeMs, t?.fgsm_ms)} PyTorch; fused ${fmt(r.fgsmMs)}, ${(r.fgsmTapeMs / r.fgsmMs).toFixed(2)}x faster)`);
   }
   await initBackend('auto');
 }

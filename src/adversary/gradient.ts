@@ -87,6 +87,17 @@ export function lossAndDirection(policy: Policy, obs: tf.Tensor4D, targetAction?
   return tf.tidy(() => {
     const targeted = targetAction !== undefined;
     const labels = targeted ? new Array<number>(obs.shape[0]).fill(targetAction) : awayFrom?.dataSync();
+    if (policy.inputGradient !== undefined) {
+      // The policy's own vector-Jacobian product (LayersPolicy over a conv/dense chain: fused
+      // forward, hand-written backward, no tape), fed the same closed-form loss gradient.
+      let values: Float32Array = new Float32Array(0);
+      const { gradient } = policy.inputGradient(obs, (logits) => {
+        const rows = crossEntropyRows(logits.dataSync(), policy.actionCount, labels, targeted ? -1 : 1);
+        values = rows.values;
+        return tf.tensor2d(rows.gradient, logits.shape);
+      });
+      return { loss: tf.tensor1d(values), direction: gradient };
+    }
     const loss = crossEntropy(policy.actionCount, labels, targeted ? -1 : 1);
     // Summing the per-row losses keeps each row's gradient its own (rows do not interact).
     const { value, grad } = tf.valueAndGrad((x: tf.Tensor) => loss(policy.logits(x as tf.Tensor4D)))(obs);
