@@ -18,8 +18,9 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 
 type Activation = 'relu' | 'linear';
 
-interface ConvLayer {
+export interface ConvLayer {
   readonly kind: 'conv2d';
+  readonly source: tfl.layers.Layer;
   readonly kernel: tfl.LayerVariable;
   readonly bias: tfl.LayerVariable | undefined;
   readonly strides: [number, number];
@@ -27,8 +28,9 @@ interface ConvLayer {
   readonly activation: Activation;
 }
 
-interface DenseLayer {
+export interface DenseLayer {
   readonly kind: 'dense';
+  readonly source: tfl.layers.Layer;
   readonly kernel: tfl.LayerVariable;
   readonly bias: tfl.LayerVariable | undefined;
   readonly activation: Activation;
@@ -36,6 +38,7 @@ interface DenseLayer {
 
 interface FlattenLayer {
   readonly kind: 'flatten';
+  readonly source: tfl.layers.Layer;
 }
 
 export type ChainLayer = ConvLayer | DenseLayer | FlattenLayer;
@@ -72,7 +75,7 @@ function kernelAndBias(layer: tfl.layers.Layer, kernelRank: number): { kernel: t
 function chainLayer(layer: tfl.layers.Layer, inputRank: number): ChainLayer | undefined {
   const className = layer.getClassName();
   if (className === 'Flatten') {
-    return layer.getConfig()['dataFormat'] === 'channelsFirst' ? undefined : { kind: 'flatten' };
+    return layer.getConfig()['dataFormat'] === 'channelsFirst' ? undefined : { kind: 'flatten', source: layer };
   }
   if (className === 'Dense') {
     const config = layer.getConfig();
@@ -80,7 +83,7 @@ function chainLayer(layer: tfl.layers.Layer, inputRank: number): ChainLayer | un
     const weights = kernelAndBias(layer, 2);
     // Dense on a rank > 2 input applies to the last axis; the chain reshapes only at Flatten.
     if (activation === undefined || weights === undefined || inputRank !== 2) return undefined;
-    return { kind: 'dense', ...weights, activation };
+    return { kind: 'dense', source: layer, ...weights, activation };
   }
   if (className === 'Conv2D') {
     const config = layer.getConfig();
@@ -92,18 +95,19 @@ function chainLayer(layer: tfl.layers.Layer, inputRank: number): ChainLayer | un
     if (activation === undefined || weights === undefined || strides === undefined || inputRank !== 4) return undefined;
     if (config['dataFormat'] === 'channelsFirst' || dilation?.[0] !== 1 || dilation[1] !== 1) return undefined;
     if (padding !== 'valid' && padding !== 'same') return undefined;
-    return { kind: 'conv2d', ...weights, strides, pad: padding, activation };
+    return { kind: 'conv2d', source: layer, ...weights, strides, pad: padding, activation };
   }
   return undefined;
 }
 
 /**
- * The layers from the model's input to its first output, if that path is such a chain (each layer
- * has one input, fed by the previous one); undefined otherwise, and callers fall back to tf.grad.
+ * The layers from the model's input to its output `outputIndex` (default the first), if that path
+ * is such a chain (each layer has one input, fed by the previous one); undefined otherwise, and
+ * callers fall back to tf.grad.
  */
-export function traceChain(model: tfl.LayersModel): ChainLayer[] | undefined {
+export function traceChain(model: tfl.LayersModel, outputIndex = 0): ChainLayer[] | undefined {
   const input = model.inputs[0];
-  const output = model.outputs[0];
+  const output = model.outputs[outputIndex];
   if (model.inputs.length !== 1 || input === undefined || output === undefined || input.dtype !== 'float32') return undefined;
   const reversed: ChainLayer[] = [];
   for (let tensor: tfl.SymbolicTensor = output; tensor !== input; ) {
@@ -119,6 +123,37 @@ export function traceChain(model: tfl.LayersModel): ChainLayer[] | undefined {
   return reversed.length === 0 ? undefined : reversed.reverse();
 }
 
+/** One layer's forward pass as one fused kernel (flatten: a reshape), weights read now. */
+export function forwardLayer(layer: ChainLayer, x: tf.Tensor): tf.Tensor {
+  if (layer.kind === 'flatten') return tf.reshape(x, [x.shape[0] ?? 1, -1]);
+  if (layer.kind === 'dense') {
+    return tf.fused.matMul({ a: x as tf.Tensor2D, b: layer.kernel.read() as tf.Tensor2D, ...(layer.bias ? { bias: layer.bias.read() } : {}), activation: layer.activation });
+  }
+  return tf.fused.conv2d({
+    x: x as tf.Tensor4D,
+    filter: layer.kernel.read() as tf.Tensor4D,
+    strides: layer.strides,
+    pad: layer.pad,
+    ...(layer.bias ? { bias: layer.bias.read() } : {}),
+    activation: layer.activation,
+  });
+}
+
+/**
+ * dL/d(pre-activation) from dL/d(output) dy: for relu, dy where the output is positive, else 0;
+ * relu(z) > 0 exactly where z > 0, the mask tf.grad applies (step(z)).
+ */
+export function activationGradient(layer: ConvLayer | DenseLayer, dy: tf.Tensor, output: tf.Tensor): tf.Tensor {
+  return layer.activation === 'relu' ? tf.mul(dy, tf.step(output)) : dy;
+}
+
+/** dL/d(layer input) from dz = dL/d(pre-activation): dz W^T (dense) or Conv2DBackpropInput (conv). */
+export function inputGradientOf(layer: ConvLayer | DenseLayer, dz: tf.Tensor, inputShape: readonly number[]): tf.Tensor {
+  return layer.kind === 'dense'
+    ? tf.matMul(dz as tf.Tensor2D, layer.kernel.read() as tf.Tensor2D, false, true)
+    : tf.conv2dTranspose(dz as tf.Tensor4D, layer.kernel.read() as tf.Tensor4D, inputShape as [number, number, number, number], layer.strides, layer.pad);
+}
+
 /**
  * The chain's output at obs and its vector-Jacobian product with dy = outputGradient(output),
  * the weights read at call time (a trainer may have changed them since the chain was traced).
@@ -130,20 +165,7 @@ export function chainInputGradient(chain: readonly ChainLayer[], obs: tf.Tensor4
     let x: tf.Tensor = obs;
     for (const layer of chain) {
       inputShapes.push(x.shape);
-      if (layer.kind === 'flatten') {
-        x = tf.reshape(x, [x.shape[0] ?? 1, -1]);
-      } else if (layer.kind === 'dense') {
-        x = tf.fused.matMul({ a: x as tf.Tensor2D, b: layer.kernel.read() as tf.Tensor2D, ...(layer.bias ? { bias: layer.bias.read() } : {}), activation: layer.activation });
-      } else {
-        x = tf.fused.conv2d({
-          x: x as tf.Tensor4D,
-          filter: layer.kernel.read() as tf.Tensor4D,
-          strides: layer.strides,
-          pad: layer.pad,
-          ...(layer.bias ? { bias: layer.bias.read() } : {}),
-          activation: layer.activation,
-        });
-      }
+      x = forwardLayer(layer, x);
       outputs.push(x);
     }
     const logits = x as tf.Tensor2D;
@@ -151,15 +173,7 @@ export function chainInputGradient(chain: readonly ChainLayer[], obs: tf.Tensor4
     for (let i = chain.length - 1; i >= 0; i--) {
       const layer = chain[i] as ChainLayer;
       const inputShape = inputShapes[i] as number[];
-      if (layer.kind === 'flatten') {
-        dy = tf.reshape(dy, inputShape);
-        continue;
-      }
-      if (layer.activation === 'relu') dy = tf.mul(dy, tf.step(outputs[i] as tf.Tensor));
-      dy =
-        layer.kind === 'dense'
-          ? tf.matMul(dy as tf.Tensor2D, layer.kernel.read() as tf.Tensor2D, false, true)
-          : tf.conv2dTranspose(dy as tf.Tensor4D, layer.kernel.read() as tf.Tensor4D, inputShape as [number, number, number, number], layer.strides, layer.pad);
+      dy = layer.kind === 'flatten' ? tf.reshape(dy, inputShape) : inputGradientOf(layer, activationGradient(layer, dy, outputs[i] as tf.Tensor), inputShape);
     }
     return { logits, gradient: dy as tf.Tensor4D };
   });

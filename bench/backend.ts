@@ -11,8 +11,13 @@
  * It takes LayersPolicy's fused input gradient (agents/chainGradient.ts); the same FGSM through
  * tf.grad (the path for policies without one) is timed alternately with it and printed below.
  *
- * The cpu backend's train step takes seconds, so it is timed once (no warm-up), and its 84x84
- * step is skipped when the 42x42 one predicts more than 15 s. Goals (issue): wasm train step
+ * The train step is the one advgym's DQN trainer takes for a conv/dense chain: the fused parameter
+ * gradient (agents/chainParameterGradient.ts: fused forward, hand-written backward, the Huber
+ * gradient in closed form) and Adam; the same step through tf.variableGrads (optimizer.minimize,
+ * the path for other models) is timed alternately with it and printed below.
+ *
+ * The cpu backend's train step takes seconds, so each path is timed once (no warm-up), and its
+ * 84x84 steps are skipped when the 42x42 ones predict more than 15 s each. Goals (issue): wasm train step
  * >= 100x faster than cpu; within 1.5x of PyTorch for train step and FGSM, <= 1.0x for forward.
  */
 import { spawnSync } from 'node:child_process';
@@ -21,6 +26,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend, backendInfo, type BackendChoice } from '../src/tensor/backend.ts';
 import { LayersPolicy } from '../agents/layersPolicy.ts';
+import { chainParameterGradients, traceChainNet } from '../agents/chainParameterGradient.ts';
 import { fgsm as fgsmAttack } from '../src/adversary/fgsm.ts';
 import type { Policy } from '../agents/policy.ts';
 
@@ -28,7 +34,7 @@ const SIZES = [42, 84] as const;
 const TORCH_PYTHON = '/usr/bin/python3'; // Debian's python3-torch is for the system python, not pyenv's
 const CPU_TRAIN_LIMIT_MS = 15_000;
 
-interface Row { backend: string; size: number; forwardMs: number; fgsmMs: number; fgsmTapeMs: number; trainMs: number | null }
+interface Row { backend: string; size: number; forwardMs: number; fgsmMs: number; fgsmTapeMs: number; trainMs: number | null; trainTapeMs: number | null }
 interface TorchRow { size: number; forward_ms: number; fgsm_ms: number; train_ms: number }
 const TORCH_FIELDS = ['forward_ms', 'fgsm_ms', 'train_ms'] as const;
 
@@ -82,18 +88,30 @@ function benchSize(backend: string, size: number, trainBudgetMs: number): Row {
       fgsmAttack(victim, obs as tf.Tensor4D, { eps: 1 / 255, norm: 'linf', scope: 'all' }).dataSync();
     });
   };
-  const train = (): void => {
+  const trainTape = (): void => {
     optimizer.minimize(() => tf.losses.huberLoss(target, model.predict(batch) as tf.Tensor) as tf.Scalar, true)?.dispose();
+  };
+  const net = traceChainNet(model);
+  if (net === undefined) throw new Error('bench: the DQN net is not a chain');
+  const names = model.trainableWeights.map((w) => (w.read() as tf.Variable).name);
+  const trainFused = (): void => {
+    tf.tidy(() => {
+      // Mean Huber (delta 1) over all 32 x 6 entries: dL/dQ = clip(Q - target, -1, 1) / (32 * 6).
+      const { outputs, gradients } = chainParameterGradients(net, batch, ([q]) => [tf.div(tf.clipByValue(tf.sub(q as tf.Tensor, target), -1, 1), target.size)]);
+      optimizer.applyGradients(names.map((name, i) => ({ name, tensor: gradients[i] as tf.Tensor })));
+      tf.losses.huberLoss(target, outputs[0] as tf.Tensor);
+    });
   };
 
   const forwardMs = timeMs(forward, slow ? 5 : 200, slow ? 1 : 20);
   const [fgsmMs, fgsmTapeMs] = timeAlternating([fgsmOf(policy), fgsmOf(taped)], slow ? 3 : 100, slow ? 1 : 10, slow ? 1 : 10) as [number, number];
   let trainMs: number | null = null;
-  if (trainBudgetMs > 0) trainMs = slow ? timeMs(train, 1, 0) : timeMs(train, 10, 3);
+  let trainTapeMs: number | null = null;
+  if (trainBudgetMs > 0) [trainMs = null, trainTapeMs = null] = timeAlternating([trainFused, trainTape], slow ? 1 : 30, slow ? 0 : 3, slow ? 1 : 3);
   model.dispose();
   optimizer.dispose();
   tf.dispose([obs, batch, target]);
-  return { backend, size, forwardMs, fgsmMs, fgsmTapeMs, trainMs };
+  return { backend, size, forwardMs, fgsmMs, fgsmTapeMs, trainMs, trainTapeMs };
 }
 
 async function benchBackend(choice: Exclude<BackendChoice, 'auto'>): Promise<Row[]> {
@@ -106,8 +124,8 @@ async function benchBackend(choice: Exclude<BackendChoice, 'auto'>): Promise<Row
   const name = backendInfo().name;
   const rows: Row[] = [];
   for (const size of SIZES) {
-    // cpu: predict the 84x84 step from the 42x42 one (~4x the pixels) and skip it past the limit.
-    const previous = rows.at(-1)?.trainMs ?? 0;
+    // cpu: predict the 84x84 steps from the 42x42 ones (~4x the pixels) and skip them past the limit.
+    const previous = Math.max(rows.at(-1)?.trainMs ?? 0, rows.at(-1)?.trainTapeMs ?? 0);
     const budget = name === 'cpu' && previous * (size / 42) ** 2 > CPU_TRAIN_LIMIT_MS ? 0 : 1;
     rows.push(benchSize(name, size, budget));
   }
@@ -167,6 +185,11 @@ export async function runBackendBench(): Promise<void> {
   for (const r of rows) {
     const t = torchAt(r.size);
     console.log(`  tfjs ${r.backend} ${r.size}x${r.size}x4: ${fmt(r.fgsmTapeMs)} (${ratio(r.fgsmTapeMs, t?.fgsm_ms)} PyTorch; fused ${fmt(r.fgsmMs)}, ${(r.fgsmTapeMs / r.fgsmMs).toFixed(2)}x faster)`);
+  }
+  console.log('Train step through tf.variableGrads (optimizer.minimize; a model that is not a chain), timed alternately with the row above:');
+  for (const r of rows.filter((row) => row.trainMs !== null && row.trainTapeMs !== null)) {
+    const t = torchAt(r.size);
+    console.log(`  tfjs ${r.backend} ${r.size}x${r.size}x4: ${fmt(r.trainTapeMs)} (${ratio(r.trainTapeMs, t?.train_ms)} PyTorch; fused ${fmt(r.trainMs)}, ${ratio(r.trainTapeMs, r.trainMs)} faster)`);
   }
   await initBackend('auto');
 }

@@ -2,7 +2,9 @@
  * DQN training throughput on Pong-v0 (84x84x4, 2013 net, batch 32, wasm), one core, measured side
  * by side in one run: the full training loop (env + epsilon-greedy acting + replay + one update
  * every 4 steps), and its parts: env steps with a greedy forward pass each, replay sampling, and
- * one gradient update (Double DQN: 3 forward passes + 1 backward on the batch).
+ * one gradient update (Double DQN: 3 forward passes + 1 backward on the batch). The update takes the
+ * fused chain gradient (agents/chainParameterGradient.ts), as the trainer does; the same update
+ * through tf.variableGrads (the path for models that are not chains) is timed alternately with it.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -29,7 +31,10 @@ export async function runDqnBench(): Promise<void> {
   const config = parseDqnConfig({ env: 'Pong-v0' });
   const env = makeEnv('Pong-v0');
   const shape = env.observationSpace.shape as unknown as [number, number, number];
-  const learner = new DqnLearner(buildQNetwork(shape, env.actionSpace.n, 1), buildQNetwork(shape, env.actionSpace.n, 2), tf.train.adam(1e-4), config);
+  const makeLearner = (fusedGradient: boolean): DqnLearner =>
+    new DqnLearner(buildQNetwork(shape, env.actionSpace.n, 1), buildQNetwork(shape, env.actionSpace.n, 2), tf.train.adam(1e-4), config, { fusedGradient });
+  const learner = makeLearner(true);
+  const tapeLearner = makeLearner(false);
   const buffer = new ReplayBuffer(5_000, shape);
   const rng = Rng.fromSeed(0);
   let observation = env.reset({ seed: 0 }).observation;
@@ -42,9 +47,15 @@ export async function runDqnBench(): Promise<void> {
   const randomStepMs = time(() => step(false), 2_000);
   const greedyStepMs = time(() => step(true), 300);
   const sampleMs = time(() => buffer.sample(32, rng), 50);
-  learner.update(buffer.sample(32, rng), shape); // warm-up (kernel compilation, Adam slots)
-  const updateMs = time(() => learner.update(buffer.sample(32, rng), shape), 20);
+  let updateMs = 0;
+  let tapeUpdateMs = 0;
+  for (const l of [learner, tapeLearner]) l.update(buffer.sample(32, rng), shape); // warm-up (kernel compilation, Adam slots)
+  for (let block = 0; block < 5; block++) {
+    updateMs += time(() => learner.update(buffer.sample(32, rng), shape), 4) / 5;
+    tapeUpdateMs += time(() => tapeLearner.update(buffer.sample(32, rng), shape), 4) / 5;
+  }
   learner.dispose();
+  tapeLearner.dispose();
 
   const out = mkdtempSync(join(tmpdir(), 'advgym-dqn-bench-'));
   const loopSteps = 1_200;
@@ -61,6 +72,7 @@ export async function runDqnBench(): Promise<void> {
   console.log(`| env step + replay add + greedy forward | ${greedyStepMs.toFixed(2)} ms (${(1000 / greedyStepMs).toFixed(0)} steps/s) |`);
   console.log(`| replay sample, batch 32 | ${sampleMs.toFixed(2)} ms |`);
   console.log(`| gradient update, batch 32 (Double DQN) | ${updateMs.toFixed(1)} ms (${(1000 / updateMs).toFixed(1)} updates/s) |`);
+  console.log(`| same update through tf.variableGrads, timed alternately | ${tapeUpdateMs.toFixed(1)} ms (fused ${(tapeUpdateMs / updateMs).toFixed(2)}x faster) |`);
   console.log(`| full loop, ${loopSteps} steps (200 random warm-up, then eps ~1 + update every 4) | ${(loopSteps / loopSeconds).toFixed(0)} steps/s, ${(learningSteps / 4 / loopSeconds).toFixed(1)} updates/s |`);
   console.log(`| predicted learning-phase rate from the parts | ${(1000 / (greedyStepMs + (sampleMs + updateMs) / 4)).toFixed(0)} steps/s |`);
   console.log(`\nupdate / greedy step cost: ${(updateMs / greedyStepMs).toFixed(0)}x; replay sample share of an update: ${((100 * sampleMs) / (sampleMs + updateMs)).toFixed(0)}%`);

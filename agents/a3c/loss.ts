@@ -6,9 +6,14 @@
  *
  * A_t enters as a constant (the paper's policy gradient does not flow into the critic through
  * the advantage); the critic learns only through the value term.
+ *
+ * For the advgym actor-critic (a conv/dense trunk, then the policy and value heads) the gradient
+ * is agents/chainParameterGradient.ts's hand-written backward pass fed the loss's closed-form
+ * gradient below; any other model goes through tf.variableGrads. Both give the same gradient.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { chainParameterGradients, traceChainNet, type ChainNet } from '../chainParameterGradient.ts';
 
 export interface ActorCriticBatch {
   /** Observations, row-major [n, ...inputShape]. */
@@ -56,40 +61,128 @@ export function trainableVariables(model: tfl.LayersModel): tf.Variable[] {
   return model.trainableWeights.map((weight) => weight.read() as tf.Variable);
 }
 
+export interface GradientOptions {
+  /** false: always tf.variableGrads (the reference the fused gradient is tested and timed against). */
+  readonly fusedGradient?: boolean;
+}
+
+/** Models traced once each (null: not a two-output chain net, use the tape). */
+const traced = new WeakMap<tfl.LayersModel, ChainNet | null>();
+
+function chainNetOf(model: tfl.LayersModel): ChainNet | undefined {
+  let net = traced.get(model);
+  if (net === undefined) {
+    net = traceChainNet(model) ?? null;
+    if (net !== null && net.heads.length !== 2) net = null;
+    traced.set(model, net);
+  }
+  return net ?? undefined;
+}
+
 /** Forward pass of the actor-critic on a batch and the gradient of the loss; leaves no tensors. */
-export function actorCriticGradient(model: tfl.LayersModel, batch: ActorCriticBatch, weights: LossWeights): GradientResult {
-  const inputShape = model.inputs[0]?.shape.slice(1) as number[];
-  const n = batch.actions.length;
-  const variables = trainableVariables(model);
+export function actorCriticGradient(model: tfl.LayersModel, batch: ActorCriticBatch, weights: LossWeights, options: GradientOptions = {}): GradientResult {
+  const net = options.fusedGradient === false ? undefined : chainNetOf(model);
   let result: GradientResult | undefined;
   // The result leaves tidy through a closure, not as tidy's return value: tidy walks a returned
   // container looking for tensors, and walking a 0.7M-entry Float32Array costs ~80 ms (measured).
   tf.tidy(() => {
-    const x = tf.tensor(batch.observations, [n, ...inputShape]);
-    const actions = tf.tensor1d(batch.actions, 'int32');
-    const returns = tf.tensor1d(batch.returns);
-    const advantages = tf.tensor1d(batch.advantages);
-    // variableGrads disposes everything its function made except the loss, so the loss terms
-    // for logging escape its scope with keep() and are disposed here once read.
-    let terms: tf.Tensor | undefined;
-    const { value, grads } = tf.variableGrads(() => {
-      const [logits, values] = model.apply(x, { training: true }) as [tf.Tensor2D, tf.Tensor2D];
-      const parts = actorCriticLoss(logits, values, actions, returns, advantages, weights);
-      terms = tf.keep(tf.stack([parts.policyLoss, parts.valueLoss, parts.entropy]));
-      return parts.total;
-    }, variables);
-    const gradient = new Float32Array(variables.reduce((sum, v) => sum + v.size, 0));
+    const { terms, gradients } = net === undefined ? tapeGradients(model, batch, weights) : chainGradients(net, model, batch, weights);
+    const gradient = new Float32Array(gradients.reduce((sum, g) => sum + g.size, 0));
     let offset = 0;
-    for (const variable of variables) {
-      const g = grads[variable.name];
-      if (g === undefined) throw new Error(`actorCriticGradient: no gradient for ${variable.name}`);
+    for (const g of gradients) {
       gradient.set(g.dataSync() as Float32Array, offset);
-      offset += variable.size;
+      offset += g.size;
     }
-    const [policyLoss = Number.NaN, valueLoss = Number.NaN, entropy = Number.NaN] = terms === undefined ? [] : Array.from(terms.dataSync());
-    terms?.dispose();
-    result = { gradient, total: value.dataSync()[0] ?? Number.NaN, policyLoss, valueLoss, entropy };
+    result = { gradient, ...terms };
   });
   if (result === undefined) throw new Error('actorCriticGradient: no result');
   return result;
+}
+
+type LossTerms = Omit<GradientResult, 'gradient'>;
+
+function inputOf(model: tfl.LayersModel, batch: ActorCriticBatch): tf.Tensor {
+  const inputShape = model.inputs[0]?.shape.slice(1) as number[];
+  return tf.tensor(batch.observations, [batch.actions.length, ...inputShape]);
+}
+
+/**
+ * The loss terms and their gradients in closed form, from the logits z [n, A] and values V [n],
+ * in float64 (a few dozen numbers; cheaper than ~30 tiny kernels). With p = softmax(z_t),
+ * H_t = -sum_j p_j log p_j and dH_t/dz_tj = -p_tj (log p_tj + H_t):
+ *   dL/dz_tj = -(1[j = a_t] - p_tj) A_t + beta p_tj (log p_tj + H_t)
+ *   dL/dV_t  = c_v (V_t - R_t)
+ */
+export function closedFormLoss(logits: Float32Array, values: Float32Array, batch: ActorCriticBatch, weights: LossWeights): LossTerms & { dLogits: Float32Array; dValues: Float32Array } {
+  const n = batch.actions.length;
+  const actionCount = logits.length / n;
+  const dLogits = new Float32Array(logits.length);
+  const dValues = new Float32Array(n);
+  const logProbs = new Float64Array(actionCount);
+  let policyLoss = 0;
+  let valueLoss = 0;
+  let entropy = 0;
+  for (let t = 0; t < n; t++) {
+    const row = t * actionCount;
+    let max = -Infinity;
+    for (let j = 0; j < actionCount; j++) max = Math.max(max, logits[row + j] as number);
+    let sum = 0;
+    for (let j = 0; j < actionCount; j++) sum += Math.exp((logits[row + j] as number) - max);
+    const logSum = max + Math.log(sum);
+    let h = 0;
+    for (let j = 0; j < actionCount; j++) {
+      logProbs[j] = (logits[row + j] as number) - logSum;
+      h -= Math.exp(logProbs[j] as number) * (logProbs[j] as number);
+    }
+    const action = batch.actions[t] as number;
+    const advantage = batch.advantages[t] as number;
+    for (let j = 0; j < actionCount; j++) {
+      const p = Math.exp(logProbs[j] as number);
+      dLogits[row + j] = -((j === action ? 1 : 0) - p) * advantage + weights.entropyBeta * p * ((logProbs[j] as number) + h);
+    }
+    policyLoss -= (logProbs[action] as number) * advantage;
+    entropy += h;
+    const error = (values[t] as number) - (batch.returns[t] as number);
+    valueLoss += 0.5 * error * error;
+    dValues[t] = weights.valueLossCoef * error;
+  }
+  const total = policyLoss - weights.entropyBeta * entropy + weights.valueLossCoef * valueLoss;
+  return { total, policyLoss, valueLoss, entropy, dLogits, dValues };
+}
+
+function chainGradients(net: ChainNet, model: tfl.LayersModel, batch: ActorCriticBatch, weights: LossWeights): { terms: LossTerms; gradients: tf.Tensor[] } {
+  let terms: LossTerms | undefined;
+  const { gradients } = chainParameterGradients(net, inputOf(model, batch), ([logits, values]) => {
+    if (logits === undefined || values === undefined) throw new Error('actorCriticGradient: the model needs two outputs (policy logits, value)');
+    const { dLogits, dValues, ...loss } = closedFormLoss(logits.dataSync() as Float32Array, values.dataSync() as Float32Array, batch, weights);
+    terms = loss;
+    return [tf.tensor2d(dLogits, logits.shape), tf.tensor2d(dValues, values.shape)];
+  });
+  if (terms === undefined) throw new Error('actorCriticGradient: no loss terms');
+  return { terms, gradients };
+}
+
+function tapeGradients(model: tfl.LayersModel, batch: ActorCriticBatch, weights: LossWeights): { terms: LossTerms; gradients: tf.Tensor[] } {
+  const variables = trainableVariables(model);
+  const x = inputOf(model, batch);
+  const actions = tf.tensor1d(batch.actions, 'int32');
+  const returns = tf.tensor1d(batch.returns);
+  const advantages = tf.tensor1d(batch.advantages);
+  // variableGrads disposes everything its function made except the loss, so the loss terms
+  // for logging escape its scope with keep() and are disposed here once read.
+  let kept: tf.Tensor | undefined;
+  const { value, grads } = tf.variableGrads(() => {
+    const [logits, values] = model.apply(x, { training: true }) as [tf.Tensor2D, tf.Tensor2D];
+    const parts = actorCriticLoss(logits, values, actions, returns, advantages, weights);
+    kept = tf.keep(tf.stack([parts.policyLoss, parts.valueLoss, parts.entropy]));
+    return parts.total;
+  }, variables);
+  const [policyLoss = Number.NaN, valueLoss = Number.NaN, entropy = Number.NaN] = kept === undefined ? [] : Array.from(kept.dataSync());
+  kept?.dispose();
+  const gradients = variables.map((variable) => grads[variable.name] ?? assertNever(variable.name));
+  return { terms: { total: value.dataSync()[0] ?? Number.NaN, policyLoss, valueLoss, entropy }, gradients };
+}
+
+function assertNever(name: string): never {
+  throw new Error(`actorCriticGradient: no gradient for ${name}`);
 }

@@ -21,60 +21,9 @@ import { initBackend } from '../../src/tensor/backend.ts';
 import { Rng } from '../../src/rng.ts';
 import { assertNoGrowth } from '../helpers/leakCheck.ts';
 import { assertClose } from '../src/tensor/kernels/compare.ts';
+import { randomChain } from '../helpers/randomChain.ts';
 
 const TOLERANCE = 1e-5;
-
-interface RandomChain {
-  readonly model: tfl.LayersModel;
-  readonly description: string;
-}
-
-/** A random Sequential chain whose spatial size never drops below 1. */
-function randomChain(rng: Rng): RandomChain {
-  const height = rng.int(9, 20);
-  const width = rng.int(9, 20);
-  const channels = rng.int(1, 4);
-  let size: [number, number] = [height, width];
-  const parts: string[] = [`in ${height}x${width}x${channels}`];
-  const layers: tfl.layers.Layer[] = [];
-  const seed = (): number => rng.int(0, 1_000_000);
-  const bias = (): ReturnType<typeof tfl.initializers.randomNormal> => tfl.initializers.randomNormal({ mean: 0, stddev: 0.3, seed: seed() });
-  const convs = rng.int(1, 3);
-  for (let i = 0; i < convs; i++) {
-    const strides: [number, number] = rng.chance(0.2) ? [2, 1] : [rng.int(1, 3), 0];
-    strides[1] ||= strides[0];
-    const padding = rng.pick(['valid', 'same'] as const);
-    const kernelSize = Math.min(rng.int(1, 5), size[0], size[1]);
-    const activation = rng.pick(['relu', 'linear'] as const);
-    const useBias = rng.chance(0.8);
-    layers.push(
-      tfl.layers.conv2d({
-        ...(i === 0 ? { inputShape: [height, width, channels] } : {}),
-        filters: rng.int(2, 8),
-        kernelSize,
-        strides,
-        padding,
-        activation,
-        useBias,
-        kernelInitializer: tfl.initializers.glorotNormal({ seed: seed() }),
-        ...(useBias ? { biasInitializer: bias() } : {}),
-      }),
-    );
-    size = padding === 'same'
-      ? [Math.ceil(size[0] / strides[0]), Math.ceil(size[1] / strides[1])]
-      : [Math.floor((size[0] - kernelSize) / strides[0]) + 1, Math.floor((size[1] - kernelSize) / strides[1]) + 1];
-    parts.push(`conv k${kernelSize} s${strides.join('x')} ${padding} ${activation}${useBias ? '' : ' nobias'}`);
-  }
-  layers.push(tfl.layers.flatten());
-  const hidden = rng.int(0, 2);
-  for (let i = 0; i < hidden; i++) {
-    const activation = rng.pick(['relu', 'linear'] as const);
-    layers.push(tfl.layers.dense({ units: rng.int(3, 24), activation, kernelInitializer: tfl.initializers.glorotNormal({ seed: seed() }), biasInitializer: bias() }));
-    parts.push(`dense ${activation}`);
-  }
-  layers.push(tfl.layers.dense({ units: rng.int(2, 6), kernelInitializer: tfl.initializers.glorotNormal({ seed: seed() }), biasInitializer: bias() }));
-  return { model: tfl.sequential({ layers }), description: parts.join(', ') };
-}
 
 /** tf.grad of sum(dy * logits) through the layers model: the reference. */
 function tapeGradient(policy: LayersPolicy, obs: tf.Tensor4D, dy: tf.Tensor2D): Float32Array {

@@ -2,9 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { actorCriticGradient } from '../../../agents/a3c/loss.ts';
+import { actorCriticGradient, type ActorCriticBatch } from '../../../agents/a3c/loss.ts';
+import { buildActorCritic } from '../../../agents/networks.ts';
+import { Rng } from '../../../src/rng.ts';
 import { initBackend } from '../../../src/tensor/backend.ts';
-import { assertNoLeakSync } from '../../helpers/leakCheck.ts';
+import { assertNoGrowth, assertNoLeakSync } from '../../helpers/leakCheck.ts';
+import { assertClose } from '../../src/tensor/kernels/compare.ts';
 
 before(async () => {
   await initBackend('cpu');
@@ -83,34 +86,37 @@ function analytic(): { grads: Map<string, number[]>; total: number } {
   return { grads, total };
 }
 
-test('the actor-critic gradient on a hand-weighted net equals the analytic gradient', () => {
-  const model = buildTinyActorCritic();
-  const result = assertNoLeakSync(
-    () =>
-      actorCriticGradient(
-        model,
-        { observations: Float32Array.from(xs.flat()), actions: Int32Array.from(actions), returns: Float32Array.from(returns), advantages: Float32Array.from(advantages) },
-        weights,
-      ),
-    'actorCriticGradient',
-  );
-  const expected = analytic();
-  assert.ok(Math.abs(result.total - expected.total) < 1e-5, `loss ${result.total} != ${expected.total}`);
-  // The flat gradient follows model.trainableWeights order.
-  let offset = 0;
-  for (const weight of model.trainableWeights) {
-    const key = weight.originalName;
-    const want = expected.grads.get(key);
-    assert.ok(want !== undefined, `unexpected weight ${key}`);
-    want.forEach((w, i) => {
-      const got = result.gradient[offset + i] as number;
-      assert.ok(Math.abs(got - w) < 1e-5, `${key}[${i}]: ${got} != ${w}`);
-    });
-    offset += want.length;
-  }
-  assert.equal(offset, result.gradient.length);
-  model.dispose();
-});
+for (const fusedGradient of [true, false]) {
+  test(`the actor-critic gradient on a hand-weighted net equals the analytic gradient (${fusedGradient ? 'fused chain' : 'tf.variableGrads'})`, () => {
+    const model = buildTinyActorCritic();
+    const result = assertNoLeakSync(
+      () =>
+        actorCriticGradient(
+          model,
+          { observations: Float32Array.from(xs.flat()), actions: Int32Array.from(actions), returns: Float32Array.from(returns), advantages: Float32Array.from(advantages) },
+          weights,
+          { fusedGradient },
+        ),
+      'actorCriticGradient',
+    );
+    const expected = analytic();
+    assert.ok(Math.abs(result.total - expected.total) < 1e-5, `loss ${result.total} != ${expected.total}`);
+    // The flat gradient follows model.trainableWeights order.
+    let offset = 0;
+    for (const weight of model.trainableWeights) {
+      const key = weight.originalName;
+      const want = expected.grads.get(key);
+      assert.ok(want !== undefined, `unexpected weight ${key}`);
+      want.forEach((w, i) => {
+        const got = result.gradient[offset + i] as number;
+        assert.ok(Math.abs(got - w) < 1e-5, `${key}[${i}]: ${got} != ${w}`);
+      });
+      offset += want.length;
+    }
+    assert.equal(offset, result.gradient.length);
+    model.dispose();
+  });
+}
 
 test('a zero advantage leaves only entropy and value terms in the policy gradient', () => {
   const model = buildTinyActorCritic();
@@ -120,3 +126,37 @@ test('a zero advantage leaves only entropy and value terms in the policy gradien
   assert.ok(Math.abs((result.gradient[8] as number) - (0.6 - 0.6)) < 1e-6); // V(x) = 0.5 + 0.1 = 0.6 = R
   model.dispose();
 });
+
+/**
+ * The fused chain gradient (agents/chainParameterGradient.ts, loss gradient in closed form in
+ * float64) against tf.variableGrads through actorCriticLoss on the real A3C net: the flat gradient
+ * within 1e-5 of its largest entry, the loss terms within 1e-5 relative (float64 vs float32 sums).
+ * Advantages and returns are large enough that the policy, entropy and value terms all count.
+ */
+for (const backend of ['cpu', 'wasm'] as const) {
+  test(`fused and tf.variableGrads actor-critic gradients agree on the A3C net (${backend}: batch ${backend === 'wasm' ? '1, 5 and 32 at 84x84' : '1 and 5 at 42x42'})`, async () => {
+    await initBackend(backend);
+    const size = backend === 'wasm' ? 84 : 42;
+    const model = buildActorCritic([size, size, 4], 6, 11);
+    const rng = Rng.fromSeed(backend === 'wasm' ? 61 : 62);
+    const batches = backend === 'wasm' ? [1, 5, 32] : [1, 5];
+    for (const n of batches) {
+      const batch: ActorCriticBatch = {
+        observations: Float32Array.from({ length: n * size * size * 4 }, () => rng.float()),
+        actions: Int32Array.from({ length: n }, () => rng.int(0, 5)),
+        returns: Float32Array.from({ length: n }, () => rng.uniform(-2, 2)),
+        advantages: Float32Array.from({ length: n }, () => rng.uniform(-2, 2)),
+      };
+      const loss = { entropyBeta: 0.05, valueLossCoef: 0.5 };
+      const fused = assertNoLeakSync(() => actorCriticGradient(model, batch, loss), 'fused actorCriticGradient');
+      const taped = actorCriticGradient(model, batch, loss, { fusedGradient: false });
+      const what = `${backend} batch ${n}`;
+      assertClose(fused.gradient, taped.gradient, `${what} gradient`, 1e-5);
+      for (const key of ['total', 'policyLoss', 'valueLoss', 'entropy'] as const) {
+        assert.ok(Math.abs(fused[key] - taped[key]) <= 1e-5 * Math.max(1, Math.abs(taped[key])), `${what} ${key}: ${fused[key]} vs ${taped[key]}`);
+      }
+    }
+    await assertNoGrowth(() => actorCriticGradient(model, { observations: new Float32Array(size * size * 4), actions: Int32Array.from([1]), returns: Float32Array.from([1]), advantages: Float32Array.from([1]) }, { entropyBeta: 0.01, valueLossCoef: 0.5 }), 3, `${backend} fused actorCriticGradient`);
+    model.dispose();
+  });
+}

@@ -1,0 +1,69 @@
+/**
+ * DqnLearner's fused chain gradient (agents/chainParameterGradient.ts with the Huber gradient in
+ * closed form) against its tf.variableGrads path: two learners from the same seeds take the same
+ * updates, and their losses and weights must agree. SGD, not Adam, so a weight difference is the
+ * learning rate times a gradient difference (Adam divides by sqrt(v), which would blow a 1e-9
+ * difference in a near-zero gradient up to a full step). TD errors straddle huberDelta so both
+ * Huber branches count; with and without global-norm clipping; Double DQN and not.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { DqnLearner, type LearnerSettings } from '../../../agents/dqn/learner.ts';
+import type { ReplayBatch } from '../../../agents/dqn/replayBuffer.ts';
+import { buildQNetwork } from '../../../agents/networks.ts';
+import { Rng } from '../../../src/rng.ts';
+import { initBackend } from '../../../src/tensor/backend.ts';
+import { assertClose } from '../../src/tensor/kernels/compare.ts';
+
+const TOLERANCE = 1e-5;
+
+function randomBatch(rng: Rng, size: number, shape: readonly number[], actions: number): ReplayBatch {
+  const pixels = shape.reduce((a, b) => a * b, 1);
+  return {
+    observations: Float32Array.from({ length: size * pixels }, () => rng.float()),
+    nextObservations: Float32Array.from({ length: size * pixels }, () => rng.float()),
+    actions: Int32Array.from({ length: size }, () => rng.int(0, actions - 1)),
+    // Initial Q-values are O(0.1-1): rewards up to 3 put some TD errors beyond delta = 1.
+    rewards: Float32Array.from({ length: size }, () => rng.uniform(-3, 3)),
+    dones: Float32Array.from({ length: size }, () => (rng.chance(0.3) ? 1 : 0)),
+  };
+}
+
+function pair(shape: readonly [number, number, number], settings: LearnerSettings): [DqnLearner, DqnLearner] {
+  const make = (fusedGradient: boolean): DqnLearner => new DqnLearner(buildQNetwork(shape, 6, 1), buildQNetwork(shape, 6, 2), tf.train.sgd(0.05), settings, { fusedGradient });
+  return [make(true), make(false)];
+}
+
+async function compareUpdates(backend: 'cpu' | 'wasm', shape: readonly [number, number, number], sizes: readonly number[]): Promise<void> {
+  await initBackend(backend);
+  const rng = Rng.fromSeed(backend === 'cpu' ? 51 : 52);
+  for (const settings of [
+    { gamma: 0.99, doubleDqn: true, maxGradNorm: 10, huberDelta: 1 },
+    { gamma: 0.9, doubleDqn: false, maxGradNorm: 0.05, huberDelta: 0.5 },
+  ]) {
+    const [fused, taped] = pair(shape, settings);
+    assert.equal(fused.fusedGradient, true, 'the Q-network is a chain');
+    assert.equal(taped.fusedGradient, false);
+    for (const size of sizes) {
+      const batch = randomBatch(rng, size, shape, 6);
+      const what = `${backend} ${shape.join('x')} batch ${size} (${JSON.stringify(settings)})`;
+      const lossFused = fused.update(batch, shape);
+      const lossTaped = taped.update(batch, shape);
+      assert.ok(Math.abs(lossFused - lossTaped) <= TOLERANCE * Math.max(1, Math.abs(lossTaped)), `${what}: loss ${lossFused} vs ${lossTaped}`);
+      const a = fused.online.getWeights();
+      const b = taped.online.getWeights();
+      a.forEach((w, i) => assertClose(w.dataSync() as Float32Array, b[i]?.dataSync() as Float32Array, `${what}: weight ${i}`, TOLERANCE));
+    }
+    fused.dispose();
+    taped.dispose();
+  }
+}
+
+test('fused and tf.variableGrads updates agree at 84x84, batch 1, 5 and 32 (wasm)', async () => {
+  await compareUpdates('wasm', [84, 84, 4], [1, 5, 32]);
+});
+
+test('fused and tf.variableGrads updates agree on a small input, batch 1 and 5 (cpu)', async () => {
+  await compareUpdates('cpu', [24, 24, 2], [1, 5]);
+});
