@@ -10,8 +10,9 @@
  * - attacks through tf.grad: FGSM and PGD on the same net behind a Policy without the fused
  *   gradient, so the fast path's gain is measured under the same load as everything else.
  * - attack: the attack alone, result read back to JS (the observation stream needs it there).
- * - perceive: the whole AdversarialObservation step with every-step timing: clean forward,
- *   attack, victim forward on the perturbed view, read-back and delta norms.
+ * - perceive: the whole AdversarialObservation step with every-step timing, white-box: the attack
+ *   (whose forward pass at the clean view also gives the clean action; random noise needs a
+ *   forward of its own), victim forward on the perturbed view, read-back and delta norms.
  * The machine is shared, so every case is timed in each of several interleaved rounds and the
  * median round is reported: ratios then compare cases measured under the same load.
  * Goal (issue): FGSM <= 3x a clean step.

@@ -35,6 +35,49 @@ function argmax(values: Float32Array | Int32Array | Uint8Array): number {
   return best;
 }
 
+const NO_PROBABILITIES = new Float32Array(0);
+
+function readLogits(policy: Policy, x: tf.Tensor4D): Float32Array {
+  return tf.tidy(() => policy.logits(x).dataSync() as Float32Array);
+}
+
+function softmax(logits: Float32Array): Float32Array {
+  return tf.tidy(() => tf.softmax(tf.tensor2d(logits, [1, logits.length])).dataSync() as Float32Array);
+}
+
+/**
+ * The policy, seen through a view that copies the logits it computes at exactly the tensor x (by
+ * identity: a gradient attack's first forward pass is at the clean observation; a random start's
+ * is not and is not kept). Weights and results are the policy's own.
+ */
+function watchLogitsAt(policy: Policy, x: tf.Tensor4D): { policy: Policy; logits: () => Float32Array | undefined } {
+  let seen: Float32Array | undefined;
+  const keep = (obs: tf.Tensor4D, logits: tf.Tensor2D): void => {
+    if (obs === x && seen === undefined) seen = (logits.dataSync() as Float32Array).slice();
+  };
+  const inner = policy.inputGradient?.bind(policy);
+  const view: Policy = {
+    actionCount: policy.actionCount,
+    inputShape: policy.inputShape,
+    logits: (obs) => {
+      const logits = policy.logits(obs);
+      keep(obs, logits);
+      return logits;
+    },
+    act: (obs) => policy.act(obs),
+    ...(inner === undefined
+      ? {}
+      : {
+          inputGradient: (obs: tf.Tensor4D, outputGradient: (logits: tf.Tensor2D) => tf.Tensor2D) =>
+            inner(obs, (logits) => {
+              keep(obs, logits);
+              return outputGradient(logits);
+            }),
+        }),
+  };
+  return { policy: view, logits: () => seen };
+}
+
 export class AdversarialObservation {
   private step = 0;
   private attackedSoFar = 0;
@@ -59,20 +102,32 @@ export class AdversarialObservation {
     const [h, w, k] = victim.inputShape;
     const x = tf.tensor4d(observation, [1, h, w, k]);
     try {
-      const victimLogits = tf.tidy(() => victim.logits(x).dataSync() as Float32Array);
-      const cleanAction = argmax(victimLogits);
-      // Timing uses what the attacker can compute: the source policy's action distribution.
-      const probabilities = tf.tidy(() => tf.softmax(source === victim ? tf.tensor2d(victimLogits, [1, victimLogits.length]) : source.logits(x)).dataSync() as Float32Array);
+      // White-box with a timing that needs no probabilities: attack first and take the clean
+      // action from the attack's own forward pass at x, when it makes one (FGSM does; PGD with a
+      // random start and random noise do not, and get a forward pass of their own below).
+      const attackFirst = source === victim && !timing.usesProbabilities;
+      let cleanLogits: Float32Array | undefined;
+      let probabilities: Float32Array = NO_PROBABILITIES;
+      if (!attackFirst) {
+        cleanLogits = readLogits(victim, x);
+        // Timing uses what the attacker can compute: the source policy's action distribution.
+        if (timing.usesProbabilities) probabilities = softmax(source === victim ? cleanLogits : readLogits(source, x));
+      }
       const attackNow = timing.shouldAttack({ step: this.step, probabilities, attackedSoFar: this.attackedSoFar });
       this.step++;
       this.stepsSeen++;
-      if (!attackNow) return { observation, attacked: false, cleanAction, attackedAction: cleanAction, deltaNorms: NO_DELTA };
+      if (!attackNow) {
+        const cleanAction = argmax(cleanLogits ?? readLogits(victim, x));
+        return { observation, attacked: false, cleanAction, attackedAction: cleanAction, deltaNorms: NO_DELTA };
+      }
       this.attackedSoFar++;
       this.attackedTotal++;
-      const perturbed = attack(source, x, rng);
+      const watched = attackFirst ? watchLogitsAt(source, x) : undefined;
+      const perturbed = attack(watched?.policy ?? source, x, rng);
       try {
+        const cleanAction = argmax(cleanLogits ?? watched?.logits() ?? readLogits(victim, x));
         const seen = perturbed.dataSync() as Float32Array;
-        const attackedAction = tf.tidy(() => argmax(victim.logits(perturbed).dataSync() as Float32Array));
+        const attackedAction = argmax(readLogits(victim, perturbed));
         return { observation: seen, attacked: true, cleanAction, attackedAction, deltaNorms: deltaNorms(observation, seen) };
       } finally {
         perturbed.dispose();

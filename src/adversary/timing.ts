@@ -15,19 +15,19 @@ export function actionPreference(probabilities: Float32Array): number {
 
 /** Every step (Huang et al. 2017). */
 export function everyStep(): TimingStrategy {
-  return { name: 'every', shouldAttack: () => true, reset: () => undefined };
+  return { name: 'every', usesProbabilities: false, shouldAttack: () => true, reset: () => undefined };
 }
 
 /** Every n-th step, starting with the first (Kos & Song 2017). */
 export function everyNth(n: number): TimingStrategy {
   if (!(Number.isInteger(n) && n >= 1)) throw new UserError(`timing.n: must be an integer >= 1, got ${n}`);
-  return { name: `every${n}`, shouldAttack: ({ step }) => step % n === 0, reset: () => undefined };
+  return { name: `every${n}`, usesProbabilities: false, shouldAttack: ({ step }) => step % n === 0, reset: () => undefined };
 }
 
 /** Strategically timed (Lin et al. 2017): attack iff c(s) >= beta. */
 export function strategic(beta: number): TimingStrategy {
   if (!(beta >= 0 && beta <= 1)) throw new UserError(`timing.beta: must be in [0, 1], got ${beta}`);
-  return { name: `strategic(${beta})`, shouldAttack: ({ probabilities }) => actionPreference(probabilities) >= beta, reset: () => undefined };
+  return { name: `strategic(${beta})`, usesProbabilities: true, shouldAttack: ({ probabilities }) => actionPreference(probabilities) >= beta, reset: () => undefined };
 }
 
 /**
@@ -39,6 +39,7 @@ export function budget(fraction: number, beta?: number): TimingStrategy {
   if (beta !== undefined && !(beta >= 0 && beta <= 1)) throw new UserError(`timing.beta: must be in [0, 1], got ${beta}`);
   return {
     name: `budget(${fraction}${beta === undefined ? '' : `,${beta}`})`,
+    usesProbabilities: beta !== undefined,
     shouldAttack: ({ step, attackedSoFar, probabilities }: TimingContext) =>
       attackedSoFar + 1 <= fraction * (step + 1) && (beta === undefined || actionPreference(probabilities) >= beta),
     reset: () => undefined,

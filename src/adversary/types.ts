@@ -53,6 +53,12 @@ export interface TimingContext {
 
 export interface TimingStrategy {
   readonly name: string;
+  /**
+   * Whether shouldAttack reads `probabilities`. When it does not (every step, every N-th, a plain
+   * budget), the adversary may run the attack before knowing the clean action and read that action
+   * off the attack's own forward pass at the clean observation: one forward pass fewer per step.
+   */
+  readonly usesProbabilities: boolean;
   /** Called once per step, in order; true means perturb this step's observation. */
   shouldAttack(context: TimingContext): boolean;
   /** Called at every episode start. */

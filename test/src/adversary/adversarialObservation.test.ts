@@ -36,7 +36,7 @@ test('black-box transfer: the attack uses the source gradient, actions and timin
     source,
     attack: makeAttack({ kind: 'fgsm', eps: 0.1, norm: 'linf', scope: 'all' }),
     // records what the timing strategy is shown, attacks every step
-    timing: { name: 'spy', shouldAttack: (context) => (contexts.push({ ...context, probabilities: Float32Array.from(context.probabilities) }), true), reset: () => undefined },
+    timing: { name: 'spy', usesProbabilities: true, shouldAttack: (context) => (contexts.push({ ...context, probabilities: Float32Array.from(context.probabilities) }), true), reset: () => undefined },
     rng: Rng.fromSeed(3),
   });
   for (const [step, observation] of observations(4, 20).entries()) {
@@ -106,4 +106,40 @@ test('the budget resets per episode while the attack rate spans episodes; random
   assert.deepEqual(first.attacked, [false, true, false, true, false, true, false, true]);
   assert.equal(first.rate, 0.5);
   assert.deepEqual(run().seen, first.seen, 'same seed, same perturbations');
+});
+
+/** The policy with a count of its forward passes (logits and inputGradient calls). */
+function counted(policy: ReturnType<typeof linearPolicy>): { policy: typeof policy; calls: () => number } {
+  let calls = 0;
+  const view = Object.create(policy) as typeof policy;
+  view.logits = (obs) => (calls++, policy.logits(obs));
+  return { policy: view, calls: () => calls };
+}
+
+test('white-box, every step: the clean action comes from the attack\'s own forward pass (FGSM: 2 passes per step, not 3; PGD with a random start too)', () => {
+  for (const config of [
+    { kind: 'fgsm', eps: 0.1, norm: 'linf' },
+    { kind: 'pgd', eps: 0.1, norm: 'linf', steps: 3, randomStart: true },
+  ] as const) {
+    const base = randomLinear(8);
+    const { policy: victim, calls } = counted(base);
+    const adversary = new AdversarialObservation({ victim, source: victim, attack: makeAttack(config), timing: makeTiming({ kind: 'every' }), rng: Rng.fromSeed(9) });
+    const all = observations(10, 30);
+    const before = tf.memory().numTensors;
+    let changed = 0;
+    for (const observation of all) {
+      const seen = adversary.perceive(observation);
+      const x = tf.tensor4d(observation, [1, ...SHAPE]);
+      assert.equal(seen.cleanAction, base.act(x)[0], `${config.kind}: the clean action is the victim's greedy action on the clean observation`);
+      x.dispose();
+      if (seen.cleanAction !== seen.attackedAction) changed++;
+    }
+    assert.equal(tf.memory().numTensors, before, `${config.kind}: no tensors left behind`);
+    assert.ok(changed > 0, `${config.kind}: the attack changes some actions`);
+    const perStep = calls() / all.length;
+    if (config.kind === 'fgsm') assert.equal(perStep, 2, 'FGSM: one forward (with its gradient) at the clean view + one at the attacked view');
+    // PGD's clean-label pass is at the clean view too (its random start comes after), so it
+    // doubles as the clean action: labels + 3 gradient steps + the last iterate's loss + attacked view.
+    else assert.equal(perStep, 1 + 3 + 1 + 1, 'PGD: no clean forward of its own');
+  }
 });
