@@ -13,8 +13,10 @@
  *
  * The train step is the one advgym's DQN trainer takes for a conv/dense chain: the fused parameter
  * gradient (agents/chainParameterGradient.ts: fused forward, hand-written backward, the Huber
- * gradient in closed form) and Adam; the same step through tf.variableGrads (optimizer.minimize,
- * the path for other models) is timed alternately with it and printed below.
+ * gradient in closed form) and Adam (advgym's fused Adam, src/tensor/adam.ts: tf.train.adam's
+ * results in one kernel per variable, as the trainer uses it); the same step through
+ * tf.variableGrads (optimizer.minimize, the path for other models, same optimizer) is timed
+ * alternately with it and printed below.
  *
  * The cpu backend's train step takes seconds, so each path is timed once (no warm-up), and its
  * 84x84 steps are skipped when the 42x42 ones predict more than 15 s each. Goals (issue): wasm train step
@@ -24,6 +26,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { adam } from '../src/tensor/adam.ts';
 import { initBackend, backendInfo, type BackendChoice } from '../src/tensor/backend.ts';
 import { LayersPolicy } from '../agents/layersPolicy.ts';
 import { chainParameterGradients, traceChainNet } from '../agents/chainParameterGradient.ts';
@@ -74,7 +77,8 @@ function benchSize(backend: string, size: number, trainBudgetMs: number): Row {
   const obs = tf.randomUniform([1, size, size, 4], 0, 1, 'float32', 1);
   const batch = tf.randomUniform([32, size, size, 4], 0, 1, 'float32', 2);
   const target = tf.randomUniform([32, 6], 0, 1, 'float32', 3);
-  const optimizer = tf.train.adam(1e-4);
+  // One optimizer for both train-step paths, so they compare fairly (see the file comment).
+  const optimizer = adam(1e-4);
   const slow = backend === 'cpu';
 
   const forward = (): void => {

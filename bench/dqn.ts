@@ -6,7 +6,6 @@
  * fused chain gradient (agents/chainParameterGradient.ts), as the trainer does; the same update
  * through tf.variableGrads (the path for models that are not chains) is timed alternately with it.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +16,7 @@ import { trainDqn } from '../agents/dqn/train.ts';
 import { buildQNetwork } from '../agents/networks.ts';
 import { makeEnv } from '../envs/index.ts';
 import { Rng } from '../src/rng.ts';
+import { adam } from '../src/tensor/adam.ts';
 import { initBackend } from '../src/tensor/backend.ts';
 
 const time = (fn: () => void, times: number): number => {
@@ -32,7 +32,7 @@ export async function runDqnBench(): Promise<void> {
   const env = makeEnv('Pong-v0');
   const shape = env.observationSpace.shape as unknown as [number, number, number];
   const makeLearner = (fusedGradient: boolean): DqnLearner =>
-    new DqnLearner(buildQNetwork(shape, env.actionSpace.n, 1), buildQNetwork(shape, env.actionSpace.n, 2), tf.train.adam(1e-4), config, { fusedGradient });
+    new DqnLearner(buildQNetwork(shape, env.actionSpace.n, 1), buildQNetwork(shape, env.actionSpace.n, 2), adam(1e-4), config, { fusedGradient });
   const learner = makeLearner(true);
   const tapeLearner = makeLearner(false);
   const buffer = new ReplayBuffer(5_000, shape);

@@ -10,7 +10,6 @@
  * count toward totalSteps and advance epsilon), and keeps its counters and RNG stream. The interrupted episode
  * is abandoned; training restarts with the next episode seed.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeEnv, type EnvOptions } from '../../envs/index.ts';
@@ -18,6 +17,7 @@ import type { Env } from '../../src/gym/env.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../../src/atomicWrite.ts';
 import { FileError, UserError } from '../../src/errors.ts';
 import { Rng } from '../../src/rng.ts';
+import { adam } from '../../src/tensor/adam.ts';
 import { backendInfo } from '../../src/tensor/backend.ts';
 import { loadModel, loadOptimizer, saveModel, saveOptimizer } from '../../src/tensor/fileIO.ts';
 import { evaluate, evaluateRandom, type Evaluation } from '../evaluate.ts';
@@ -125,7 +125,8 @@ export async function trainDqn(config: DqnConfig, outDir: string, options: DqnTr
     rng = Rng.fromSeed(config.seed);
     const online = buildQNetwork(shape, actionCount, rng.seed(), config.architecture);
     const target = buildQNetwork(shape, actionCount, rng.seed(), config.architecture);
-    const optimizer = tf.train.adam(config.learningRate, 0.9, 0.999, config.adamEpsilon);
+    // advgym's Adam: tf.train.adam's results and checkpoint format, one kernel per variable.
+    const optimizer = adam(config.learningRate, 0.9, 0.999, config.adamEpsilon);
     learner = new DqnLearner(online, target, optimizer, config);
     learner.syncTarget();
     state = { step: 0, episodes: 0, updates: 0, rngState: rng.state(), recentReturns: [], wallSeconds: 0, bestEvalReturn: null };

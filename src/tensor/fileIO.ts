@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { writeFileAtomic, writeJsonAtomic } from '../atomicWrite.ts';
 import { FileError } from '../errors.ts';
+import { FusedAdam } from './adam.ts';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
@@ -102,10 +103,23 @@ export async function saveOptimizer(optimizer: tf.Optimizer, dir: string): Promi
   writeJsonAtomic(join(dir, OPTIMIZER_JSON), file);
 }
 
+/** advgym's optimizers that load in place of tfjs's of the same class name (same state and results, faster). */
+const OWN_OPTIMIZERS: Readonly<Record<string, typeof FusedAdam>> = { [FusedAdam.className]: FusedAdam };
+
+function optimizerFromConfig(className: string, config: tf.serialization.ConfigDict, jsonPath: string): tf.Optimizer {
+  const own = OWN_OPTIMIZERS[className];
+  if (own !== undefined) return own.fromConfig(own, config) as FusedAdam;
+  const registered = tf.serialization.SerializationMap.getMap().classNameMap[className];
+  if (registered === undefined) throw new FileError(jsonPath, `unknown optimizer class '${className}'`);
+  const [cls, fromConfig] = registered;
+  return fromConfig(cls, config) as tf.Optimizer;
+}
+
 /**
- * Rebuilds an optimizer saved by saveOptimizer, state included. tfjs optimizers match their slots
- * to variables by position in the gradient map, so the model must have the same architecture
- * (its variable names may differ, as they do after loadModel).
+ * Rebuilds an optimizer saved by saveOptimizer, state included. An Adam file (tf.train.adam's or
+ * advgym's: one format) loads as advgym's fused Adam (src/tensor/adam.ts). tfjs optimizers match
+ * their slots to variables by position in the gradient map, so the model must have the same
+ * architecture (its variable names may differ, as they do after loadModel).
  */
 export async function loadOptimizer(dir: string): Promise<tf.Optimizer> {
   const jsonPath = join(dir, OPTIMIZER_JSON);
@@ -113,10 +127,7 @@ export async function loadOptimizer(dir: string): Promise<tf.Optimizer> {
   if (file?.format !== 'advgym-optimizer' || typeof file.className !== 'string' || !Array.isArray(file.weightSpecs) || typeof file.config !== 'object') {
     throw new FileError(jsonPath, 'not an advgym optimizer file (format, className, config, weightSpecs)');
   }
-  const registered = tf.serialization.SerializationMap.getMap().classNameMap[file.className];
-  if (registered === undefined) throw new FileError(jsonPath, `unknown optimizer class '${file.className}'`);
-  const [cls, fromConfig] = registered;
-  const optimizer = fromConfig(cls, file.config) as tf.Optimizer;
+  const optimizer = optimizerFromConfig(file.className, file.config, jsonPath);
   const binPath = join(dir, OPTIMIZER_BIN);
   const data = readBytes(binPath);
   const expected = byteLength(file.weightSpecs, jsonPath);

@@ -6,6 +6,8 @@
  * - BatchMatMul: shipped; ours transposes explicitly so transposed products take XNNPACK's fast path.
  * - Identity: shipped, but copies; ours shares the data (every tensor a gradient saves is cloned).
  * Registration is idempotent and must happen before or after the wasm backend initialises alike.
+ * (advgym's own fused-Adam kernel, AdvgymAdamStep, for wasm and cpu, is registered by the
+ * optimizer that uses it: src/tensor/adam.ts and kernels/adamStep.ts.)
  * A kernel added where tfjs ships none is skipped if a future tfjs release ships one.
  */
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';

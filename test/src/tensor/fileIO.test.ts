@@ -8,6 +8,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../../../src/tensor/backend.ts';
 import { FileError } from '../../../src/errors.ts';
 import { loadModel, loadOptimizer, saveModel, saveOptimizer } from '../../../src/tensor/fileIO.ts';
+import { adam, FusedAdam } from '../../../src/tensor/adam.ts';
 
 function smallNet(): tfl.LayersModel {
   const input = tfl.input({ shape: [12, 12, 2] });
@@ -43,13 +44,17 @@ test('saveModel -> loadModel gives identical predictions, in the standard tfjs f
   }
 });
 
-for (const kind of ['adam', 'rmsprop'] as const) {
+// 'fused adam' is advgym's Adam (src/tensor/adam.ts); both Adam kinds save one format and load as it.
+const makeOptimizer = (kind: 'adam' | 'fused adam' | 'rmsprop'): tf.Optimizer =>
+  kind === 'adam' ? tf.train.adam(1e-2) : kind === 'fused adam' ? adam(1e-2) : tf.train.rmsprop(1e-2, 0.99, 0.5, 0.1);
+
+for (const kind of ['adam', 'fused adam', 'rmsprop'] as const) {
   test(`${kind} state round-trips: the next update after loading is identical`, async () => {
     await initBackend('wasm');
     const dir = tempDir();
     try {
       const model = smallNet();
-      const optimizer = kind === 'adam' ? tf.train.adam(1e-2) : tf.train.rmsprop(1e-2, 0.99, 0.5, 0.1);
+      const optimizer = makeOptimizer(kind);
       const x = tf.randomUniform([4, 12, 12, 2], 0, 1, 'float32', 1);
       const target = tf.randomUniform([4, 3], 0, 1, 'float32', 2);
       const step = (m: tfl.LayersModel, o: tf.Optimizer): void => {
@@ -62,18 +67,19 @@ for (const kind of ['adam', 'rmsprop'] as const) {
       const model2 = await loadModel(dir);
       const optimizer2 = await loadOptimizer(dir);
       assert.equal(optimizer2.getClassName(), optimizer.getClassName());
+      if (kind !== 'rmsprop') assert.equal(optimizer2.constructor, FusedAdam, 'an Adam file loads as the fused Adam');
       step(model, optimizer);
       step(model2, optimizer2);
       const a = values(model);
       const b = values(model2);
       // RMSProp resumes bit for bit. Adam to float rounding only: on load tfjs recomputes beta^t with
       // pow() where a running optimizer multiplies step by step (~1e-7 relative difference).
-      const tolerance = kind === 'adam' ? 1e-6 : 0;
+      const tolerance = kind === 'rmsprop' ? 0 : 1e-6;
       a.forEach((w, i) => w.forEach((v, j) =>
         assert.ok(Math.abs((b[i]?.[j] ?? NaN) - v) <= tolerance, `weight ${i}[${j}] after the resumed step: ${b[i]?.[j]} vs ${v}`)));
       // A fresh optimizer (no state) would give a different step: the test can tell them apart.
       const model3 = await loadModel(dir);
-      step(model3, kind === 'adam' ? tf.train.adam(1e-2) : tf.train.rmsprop(1e-2, 0.99, 0.5, 0.1));
+      step(model3, makeOptimizer(kind));
       const fresh = values(model3)[0] as Float32Array;
       assert.ok(fresh.some((v, j) => Math.abs(v - (a[0]?.[j] ?? NaN)) > 1e-4), 'a fresh optimizer should step differently');
       tf.dispose([x, target]);

@@ -36,6 +36,25 @@ test('wasm BatchMatMul matches cpu with and without transposes', async () => {
   }
 });
 
+test('a batch of rows times a large transposed weight (dz W^T in training, computed as (W dz^T)^T) matches cpu', async () => {
+  const rng = Rng.fromSeed(8);
+  // The 2013 DQN net's dense-layer input gradients at 42x42 and 84x84, batch 32; a rank-3 [1, m, k]
+  // case; and a wide-a case where the plain transpose is cheaper (not swapped; must match too).
+  for (const [aShape, bShape] of [[[32, 256], [288, 256]], [[32, 256], [2592, 256]], [[1, 20, 100], [1, 300, 100]], [[64, 300], [40, 300]]]) {
+    const a = randomArray(rng, (aShape as number[]).reduce((x, y) => x * y, 1));
+    const b = randomArray(rng, (bShape as number[]).reduce((x, y) => x * y, 1));
+    const run = (): Float32Array => tf.tidy(() => {
+      const product = tf.matMul(tf.tensor(a, aShape), tf.tensor(b, bShape), false, true);
+      assert.deepEqual(product.shape, [...(aShape as number[]).slice(0, -1), (bShape as number[]).at(-2)]);
+      return product.dataSync() as Float32Array;
+    });
+    await initBackend('cpu');
+    const expected = run();
+    await initBackend('wasm');
+    assertClose(await assertNoLeak(run, 'wasm BatchMatMul, swapped'), expected, `${JSON.stringify(aShape)} x ${JSON.stringify(bShape)}^T`);
+  }
+});
+
 test('a few rows times a transposed weight (dy W^T at batch 1) matches cpu, and the cached W^T follows the weights', async () => {
   const rng = Rng.fromSeed(6);
   for (let i = 0; i < 24; i++) {
