@@ -7,12 +7,12 @@
  * read once per channel, stay in cache.
  *
  * Two executors of the same copies: copyBlocks, a JS loop (the reference and fallback), and a
- * WebAssembly function in the wasm backend's heap (wasmAssembler.ts), which moves the 32-bit words
- * about 3x faster: for the 2013 DQN net's first layer, batch 32 (663k patch values at 42x42, 2.6M
+ * WebAssembly function in the wasm backend's heap (wasm/stridedCopy.wat, loaded by heapModule.ts),
+ * which moves the 32-bit words about 3x faster: for the 2013 DQN net's first layer, batch 32 (663k patch values at 42x42, 2.6M
  * at 84x84, strided by 16 floats) ~1.7 -> ~0.55 ms and ~7.9 -> ~2.3 ms (2-core machine, loaded).
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { I32, heapFunction, increment, op, whileBelow } from './wasmAssembler.ts';
+import { heapFunction } from './heapModule.ts';
 
 /**
  * One copy, in elements: for every block b, plane p, row r and column c,
@@ -50,48 +50,7 @@ export function copyBlocks(src: Float32Array, dst: Float32Array, c: BlockCopy): 
 
 // copy(dst, src, blocks, planes, rows, cols, srcBlock, srcPlane, srcRow, srcCol, dstBlock, dstPlane, dstRow):
 // addresses and strides in bytes.
-const [DST, SRC, BLOCKS, PLANES, ROWS, COLS, SRC_BLOCK, SRC_PLANE, SRC_ROW, SRC_COL, DST_BLOCK, DST_PLANE, DST_ROW] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
-// Counters, the running addresses of the current plane and row, and the end of the row being written.
-const [B, P, R, PLANE_SRC, PLANE_DST, ROW_SRC, ROW_DST, S, D, D_END, ROW_BYTES] = [13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23];
-
-const copyFunction = heapFunction({
-  name: 'copy',
-  params: Array<number>(13).fill(I32),
-  locals: [[11, I32]],
-  body: [
-    ...op.get(COLS), ...op.i32Const(2), ...op.i32Shl, ...op.set(ROW_BYTES),
-    ...whileBelow(B, BLOCKS, [
-      ...op.get(SRC), ...op.set(PLANE_SRC),
-      ...op.get(DST), ...op.set(PLANE_DST),
-      ...op.i32Const(0), ...op.set(P),
-      ...whileBelow(P, PLANES, [
-        ...op.get(PLANE_SRC), ...op.set(ROW_SRC),
-        ...op.get(PLANE_DST), ...op.set(ROW_DST),
-        ...op.i32Const(0), ...op.set(R),
-        ...whileBelow(R, ROWS, [
-          ...op.get(ROW_SRC), ...op.set(S),
-          ...op.get(ROW_DST), ...op.set(D),
-          ...op.get(ROW_DST), ...op.get(ROW_BYTES), ...op.i32Add, ...op.set(D_END),
-          // The words are copied as i32: bit for bit, whatever the float.
-          ...whileBelow(D, D_END, [
-            ...op.get(D), ...op.get(S), ...op.i32Load, ...op.i32Store,
-            ...increment(S, { local: SRC_COL }),
-            ...increment(D, { constant: 4 }),
-          ]),
-          ...increment(ROW_SRC, { local: SRC_ROW }),
-          ...increment(ROW_DST, { local: DST_ROW }),
-          ...increment(R, { constant: 1 }),
-        ]),
-        ...increment(PLANE_SRC, { local: SRC_PLANE }),
-        ...increment(PLANE_DST, { local: DST_PLANE }),
-        ...increment(P, { constant: 1 }),
-      ]),
-      ...increment(SRC, { local: SRC_BLOCK }),
-      ...increment(DST, { local: DST_BLOCK }),
-      ...increment(B, { constant: 1 }),
-    ]),
-  ],
-});
+const copyFunction = heapFunction(new URL('./wasm/stridedCopy.wasm', import.meta.url), 'copy');
 
 /**
  * The wasm executor for copies from `src` to `dst`, both views of the backend's current heap, or
