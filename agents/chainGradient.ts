@@ -139,6 +139,26 @@ export function forwardLayer(layer: ChainLayer, x: tf.Tensor): tf.Tensor {
   });
 }
 
+/** A forward pass through `layers` keeping each layer's input and output (what a backward pass needs). */
+export interface ChainActivations {
+  readonly inputs: tf.Tensor[];
+  readonly outputs: tf.Tensor[];
+  /** The last layer's output (x itself for no layers). */
+  readonly result: tf.Tensor;
+}
+
+export function forwardChain(layers: readonly ChainLayer[], x: tf.Tensor): ChainActivations {
+  const inputs: tf.Tensor[] = [];
+  const outputs: tf.Tensor[] = [];
+  let y = x;
+  for (const layer of layers) {
+    inputs.push(y);
+    y = forwardLayer(layer, y);
+    outputs.push(y);
+  }
+  return { inputs, outputs, result: y };
+}
+
 /**
  * dL/d(pre-activation) from dL/d(output) dy: for relu, dy where the output is positive, else 0;
  * relu(z) > 0 exactly where z > 0, the mask tf.grad applies (step(z)).
@@ -160,19 +180,12 @@ export function inputGradientOf(layer: ConvLayer | DenseLayer, dz: tf.Tensor, in
  */
 export function chainInputGradient(chain: readonly ChainLayer[], obs: tf.Tensor4D, outputGradient: (logits: tf.Tensor2D) => tf.Tensor2D): LogitsAndInputGradient {
   return tf.tidy(() => {
-    const inputShapes: number[][] = [];
-    const outputs: tf.Tensor[] = [];
-    let x: tf.Tensor = obs;
-    for (const layer of chain) {
-      inputShapes.push(x.shape);
-      x = forwardLayer(layer, x);
-      outputs.push(x);
-    }
-    const logits = x as tf.Tensor2D;
+    const { inputs, outputs, result } = forwardChain(chain, obs);
+    const logits = result as tf.Tensor2D;
     let dy: tf.Tensor = outputGradient(logits);
     for (let i = chain.length - 1; i >= 0; i--) {
       const layer = chain[i] as ChainLayer;
-      const inputShape = inputShapes[i] as number[];
+      const inputShape = (inputs[i] as tf.Tensor).shape;
       dy = layer.kind === 'flatten' ? tf.reshape(dy, inputShape) : inputGradientOf(layer, activationGradient(layer, dy, outputs[i] as tf.Tensor), inputShape);
     }
     return { logits, gradient: dy as tf.Tensor4D };

@@ -19,7 +19,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { activationGradient, forwardLayer, inputGradientOf, traceChain, type ChainLayer, type ConvLayer, type DenseLayer } from './chainGradient.ts';
+import { activationGradient, forwardChain, inputGradientOf, traceChain, type ChainActivations, type ChainLayer, type ConvLayer, type DenseLayer } from './chainGradient.ts';
 
 export interface ChainNet {
   /** Layers from the input to where the outputs part (for one output: all of them). */
@@ -73,23 +73,6 @@ export function traceChainNet(model: tfl.LayersModel): ChainNet | undefined {
   return { trunk, heads, variables };
 }
 
-interface Saved {
-  readonly inputs: tf.Tensor[];
-  readonly outputs: tf.Tensor[];
-}
-
-function forward(layers: readonly ChainLayer[], x: tf.Tensor): Saved & { readonly result: tf.Tensor } {
-  const inputs: tf.Tensor[] = [];
-  const outputs: tf.Tensor[] = [];
-  let y = x;
-  for (const layer of layers) {
-    inputs.push(y);
-    y = forwardLayer(layer, y);
-    outputs.push(y);
-  }
-  return { inputs, outputs, result: y };
-}
-
 /** sum over every axis but the last: the bias gradient of a dense (2-D) or conv (4-D) dz. */
 function biasGradient(dz: tf.Tensor): tf.Tensor {
   return tf.sum(dz, dz.rank === 4 ? [0, 1, 2] : 0);
@@ -105,7 +88,7 @@ function filterGradient(layer: ConvLayer, x: tf.Tensor, dz: tf.Tensor): tf.Tenso
  * Backward through `layers` from dy = dL/d(their output), writing dW and db into `grads`; returns
  * dL/d(their input), or undefined when `needInput` is false (the first layer's dx is not made).
  */
-function backward(layers: readonly ChainLayer[], saved: Saved, dy: tf.Tensor, needInput: boolean, grads: Map<tfl.LayerVariable, tf.Tensor>): tf.Tensor | undefined {
+function backward(layers: readonly ChainLayer[], saved: ChainActivations, dy: tf.Tensor, needInput: boolean, grads: Map<tfl.LayerVariable, tf.Tensor>): tf.Tensor | undefined {
   let d = dy;
   for (let i = layers.length - 1; i >= 0; i--) {
     const layer = layers[i] as ChainLayer;
@@ -124,7 +107,7 @@ function backward(layers: readonly ChainLayer[], saved: Saved, dy: tf.Tensor, ne
   return d;
 }
 
-function assertNever(v: tfl.LayerVariable): never {
+function missingGradient(v: tfl.LayerVariable): never {
   // traceChainNet checked that the layers use every trainable weight.
   throw new Error(`chainParameterGradients: no gradient for ${v.name}`);
 }
@@ -136,19 +119,19 @@ function assertNever(v: tfl.LayerVariable): never {
  */
 export function chainParameterGradients(net: ChainNet, obs: tf.Tensor, outputGradients: (outputs: tf.Tensor2D[]) => tf.Tensor2D[]): ChainGradients {
   return tf.tidy(() => {
-    const trunk = forward(net.trunk, obs);
-    const heads = net.heads.map((head) => forward(head, trunk.result));
+    const trunk = forwardChain(net.trunk, obs);
+    const heads = net.heads.map((head) => forwardChain(head, trunk.result));
     const outputs = heads.map((h) => h.result as tf.Tensor2D);
     const dOutputs = outputGradients(outputs);
     if (dOutputs.length !== outputs.length) throw new Error(`chainParameterGradients: ${dOutputs.length} output gradients for ${outputs.length} outputs`);
     const grads = new Map<tfl.LayerVariable, tf.Tensor>();
     const dTrunk: tf.Tensor[] = [];
     net.heads.forEach((head, k) => {
-      const d = backward(head, heads[k] as Saved, dOutputs[k] as tf.Tensor, net.trunk.length > 0, grads);
+      const d = backward(head, heads[k] as ChainActivations, dOutputs[k] as tf.Tensor, net.trunk.length > 0, grads);
       if (d !== undefined) dTrunk.push(d);
     });
     if (net.trunk.length > 0) backward(net.trunk, trunk, dTrunk.length === 1 ? (dTrunk[0] as tf.Tensor) : tf.addN(dTrunk), false, grads);
-    const gradients = net.variables.map((v) => grads.get(v) ?? assertNever(v));
+    const gradients = net.variables.map((v) => grads.get(v) ?? missingGradient(v));
     return { outputs, gradients };
   });
 }

@@ -179,10 +179,10 @@ function tapeGradients(model: tfl.LayersModel, batch: ActorCriticBatch, weights:
   }, variables);
   const [policyLoss = Number.NaN, valueLoss = Number.NaN, entropy = Number.NaN] = kept === undefined ? [] : Array.from(kept.dataSync());
   kept?.dispose();
-  const gradients = variables.map((variable) => grads[variable.name] ?? assertNever(variable.name));
+  const gradients = variables.map((variable) => grads[variable.name] ?? missingGradient(variable.name));
   return { terms: { total: value.dataSync()[0] ?? Number.NaN, policyLoss, valueLoss, entropy }, gradients };
 }
 
-function assertNever(name: string): never {
+function missingGradient(name: string): never {
   throw new Error(`actorCriticGradient: no gradient for ${name}`);
 }
