@@ -14,6 +14,7 @@ import type { WorkerMessage, WorkerSetup } from './protocol.ts';
 import { nStepReturns } from './returns.ts';
 import { SharedParams, clipScale, l2Norm } from './sharedParams.ts';
 import { clipReward } from '../training/clipReward.ts';
+import { LifeLossTracker } from '../training/lifeLoss.ts';
 
 /** Policy probabilities and value for one observation, with the local weights. */
 function forward(model: tfl.LayersModel, observation: Float32Array, inputShape: readonly number[]): { logits: Float32Array; value: number } {
@@ -49,7 +50,13 @@ export function runActorLearner(setup: WorkerSetup, env: Env<Float32Array>, post
   // Weights come from the shared vector before every rollout; the init seed does not matter here.
   const model = buildActorCritic(inputShape, setup.actionCount, 0, config.network);
   const rng = Rng.fromSeed(setup.seed);
-  let observation = env.reset({ seed: rng.seed() }).observation;
+  const lives = new LifeLossTracker(config.terminalOnLifeLoss);
+  const resetEnv = (): Float32Array => {
+    const { observation: first, info } = env.reset({ seed: rng.seed() });
+    lives.reset(info);
+    return first;
+  };
+  let observation = resetEnv();
   let episodeReturn = 0;
   let episodeLength = 0;
   let stepsDone = 0;
@@ -76,7 +83,8 @@ export function runActorLearner(setup: WorkerSetup, env: Env<Float32Array>, post
       values.push(value);
       const result = env.step(action);
       rewards.push(clipReward(result.reward, config.rewardClip));
-      terminals.push(result.terminated);
+      // A lost life cuts the return like a terminal (see agents/training/lifeLoss.ts); the game goes on.
+      terminals.push(lives.lostLife(result.info) || result.terminated);
       episodeReturn += result.reward;
       episodeLength++;
       observation = result.observation;
@@ -86,7 +94,7 @@ export function runActorLearner(setup: WorkerSetup, env: Env<Float32Array>, post
         post({ type: 'episode', index, return: episodeReturn, length: episodeLength, globalSteps: shared.globalSteps() + rewards.length });
         episodeReturn = 0;
         episodeLength = 0;
-        observation = env.reset({ seed: rng.seed() }).observation;
+        observation = resetEnv();
         break;
       }
       if (t === config.tMax - 1) bootstrap = forward(model, observation, inputShape).value;

@@ -32,6 +32,11 @@ export const a3cConfigSchema = z.strictObject({
   rmspropEpsilon: z.number().gt(0).default(0.1),
   /** Clip training rewards to [-c, c], 0 = off (paper, as DQN: clipped to [-1, 1]). Logged returns stay unclipped. */
   rewardClip: z.number().min(0).default(1),
+  /**
+   * Cut the learning target's bootstrap when a life is lost (Mnih et al. 2015/2016 Atari training,
+   * CleanRL's EpisodicLifeEnv); the episode itself goes on. No effect in games without lives (Pong-like).
+   */
+  terminalOnLifeLoss: z.boolean().default(true),
   /** Entropy bonus weight beta (paper: 0.01). */
   entropyBeta: z.number().min(0).default(0.01),
   /** Weight of the value loss 1/2 (R - V)^2 in the total loss (muupan/async-rl and SB3: 0.5). */

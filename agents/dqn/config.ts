@@ -39,6 +39,11 @@ export const dqnConfigSchema = z.strictObject({
   huberDelta: z.number().positive().default(1),
   /** Clip training rewards to [-c, c], 0 = off (Nature: clipped to [-1, 1]). Logged returns stay in game points. */
   rewardClip: z.number().min(0).default(1),
+  /**
+   * Cut the learning target's bootstrap when a life is lost (Mnih et al. 2015/2016 Atari training,
+   * CleanRL's EpisodicLifeEnv); the episode itself goes on. No effect in games without lives (Pong-like).
+   */
+  terminalOnLifeLoss: z.boolean().default(true),
   /** Double DQN targets (van Hasselt et al. 2016): online net picks, target net evaluates. */
   doubleDqn: z.boolean().default(true),
   /** Epsilon-greedy: linear decay from start to end over `epsilonDecaySteps` (Nature: 1 -> 0.1 over 1M frames). */

@@ -25,7 +25,7 @@ export interface ReplayBatch {
   readonly nextObservations: Float32Array;
   readonly actions: Int32Array;
   readonly rewards: Float32Array;
-  /** 1 where the episode terminated after the action (no bootstrap), else 0. Truncation bootstraps. */
+  /** 1 where the target must not bootstrap (the episode terminated, or a life was lost with terminalOnLifeLoss), else 0. Truncation bootstraps. */
   readonly dones: Float32Array;
 }
 

@@ -30,6 +30,7 @@ import { epsilonAt, type DqnConfig } from './config.ts';
 import { DqnLearner } from './learner.ts';
 import { ReplayBuffer } from './replayBuffer.ts';
 import { clipReward } from '../training/clipReward.ts';
+import { LifeLossTracker } from '../training/lifeLoss.ts';
 
 export const CHECKPOINT_DIR = 'checkpoint';
 
@@ -152,12 +153,18 @@ export async function trainDqn(config: DqnConfig, outDir: string, options: DqnTr
   };
   process.once('SIGINT', onSigint);
 
+  const resetEnv = (): Float32Array => {
+    const { observation: first, info } = env.reset({ seed: config.seed + episodes });
+    lives.reset(info);
+    return first;
+  };
   const snapshot = (): DqnTrainingState => ({ step, episodes, updates, rngState: rng.state(), recentReturns: recent.toJSON(), wallSeconds: wall(), bestEvalReturn });
   const checkpoint = async (): Promise<void> => {
     await saveDqnCheckpoint(outDir, learner, snapshot(), config);
   };
 
-  let observation = env.reset({ seed: config.seed + episodes }).observation;
+  const lives = new LifeLossTracker(config.terminalOnLifeLoss);
+  let observation = resetEnv();
   let episodeReturn = 0;
   let stoppedBy: DqnTrainResult['stoppedBy'] = 'done';
   try {
@@ -176,7 +183,8 @@ export async function trainDqn(config: DqnConfig, outDir: string, options: DqnTr
       const action = rng.chance(epsilon) ? rng.int(0, actionCount - 1) : learner.greedyAction(observation, shape);
       const result = env.step(action);
       const ended = result.terminated || result.truncated;
-      buffer.add(observation, action, clipReward(result.reward, config.rewardClip), result.observation, result.terminated, ended);
+      const noBootstrap = lives.lostLife(result.info) || result.terminated;
+      buffer.add(observation, action, clipReward(result.reward, config.rewardClip), result.observation, noBootstrap, ended);
       episodeReturn += result.reward;
       step++;
       stepsThisRun++;
@@ -185,7 +193,7 @@ export async function trainDqn(config: DqnConfig, outDir: string, options: DqnTr
         recent.push(episodeReturn);
         episodes++;
         episodeReturn = 0;
-        observation = env.reset({ seed: config.seed + episodes }).observation;
+        observation = resetEnv();
       } else {
         observation = result.observation;
       }
