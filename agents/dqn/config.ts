@@ -44,6 +44,11 @@ export const dqnConfigSchema = z.strictObject({
    * CleanRL's EpisodicLifeEnv); the episode itself goes on. No effect in games without lives (Pong-like).
    */
   terminalOnLifeLoss: z.boolean().default(true),
+  /**
+   * Multi-step targets: sum n discounted rewards before bootstrapping (Sutton 1988; Rainbow,
+   * Hessel et al. 2018: 3). 1 = the one-step targets of Nature DQN.
+   */
+  nStep: z.int().min(1).max(20).default(1),
   /** Double DQN targets (van Hasselt et al. 2016): online net picks, target net evaluates. */
   doubleDqn: z.boolean().default(true),
   /** Epsilon-greedy: linear decay from start to end over `epsilonDecaySteps` (Nature: 1 -> 0.1 over 1M frames). */

@@ -69,6 +69,7 @@ export class DqnLearner {
         dones: tf.tensor1d(batch.dones),
         nextQTarget: this.target.predict(nextObs) as tf.Tensor2D,
         ...(doubleDqn ? { nextQOnline: this.online.predict(nextObs) as tf.Tensor2D } : {}),
+        steps: tf.tensor1d(batch.steps),
         gamma,
       });
       const actionMask = tf.oneHot(tf.tensor1d(batch.actions, 'int32'), this.online.outputs[0]?.shape[1] ?? 0) as tf.Tensor2D;

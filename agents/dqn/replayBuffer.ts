@@ -25,6 +25,8 @@ export interface ReplayBatch {
   readonly nextObservations: Float32Array;
   readonly actions: Int32Array;
   readonly rewards: Float32Array;
+  /** Rewards summed (discounted) per sample: 1 for one-step targets, up to nStep for multi-step ones. */
+  readonly steps: Float32Array;
   /** 1 where the target must not bootstrap (the episode terminated, or a life was lost with terminalOnLifeLoss), else 0. Truncation bootstraps. */
   readonly dones: Float32Array;
 }
@@ -98,24 +100,44 @@ export class ReplayBuffer {
     }
   }
 
-  /** Uniformly samples `batchSize` transitions (with replacement) using `rng`. */
-  sample(batchSize: number, rng: Rng): ReplayBatch {
+  /**
+   * Uniformly samples `batchSize` transitions (with replacement) using `rng`.
+   *
+   * With `nStep` > 1 each sample is a multi-step transition (Sutton 1988; Rainbow, Hessel et al.
+   * 2018): reward = r_t + gamma r_{t+1} + ... over up to n transitions of the same episode, next
+   * observation = the one after the last of them, `steps` = how many were summed. The walk stops
+   * early at a termination (done = 1: no bootstrap), at a truncation or at the newest transition
+   * held (both bootstrap from the observation reached, with gamma^steps).
+   */
+  sample(batchSize: number, rng: Rng, { nStep = 1, gamma = 1 }: { readonly nStep?: number; readonly gamma?: number } = {}): ReplayBatch {
     if (this.transitions === 0) throw new Error('ReplayBuffer: nothing to sample yet');
+    if (!Number.isInteger(nStep) || nStep < 1) throw new RangeError(`ReplayBuffer: nStep must be an integer >= 1, got ${nStep}`);
     const stackSize = this.pixels * this.shape[2];
     const observations = new Float32Array(batchSize * stackSize);
     const nextObservations = new Float32Array(batchSize * stackSize);
     const actions = new Int32Array(batchSize);
     const rewards = new Float32Array(batchSize);
+    const steps = new Float32Array(batchSize);
     const dones = new Float32Array(batchSize);
     for (let b = 0; b < batchSize; b++) {
       const slot = this.sampleValidSlot(rng);
+      let last = slot;
+      let reward = this.rewards[slot] as number;
+      let used = 1;
+      // A transition's successor in the same episode is valid exactly when the episode went on.
+      while (used < nStep && this.terminated[last] !== 1 && this.valid[(last + 1) % this.capacity] === 1) {
+        last = (last + 1) % this.capacity;
+        reward += gamma ** used * (this.rewards[last] as number);
+        used++;
+      }
       this.writeStack(slot, observations, b * stackSize);
-      this.writeStack((slot + 1) % this.capacity, nextObservations, b * stackSize);
+      this.writeStack((last + 1) % this.capacity, nextObservations, b * stackSize);
       actions[b] = this.actions[slot] as number;
-      rewards[b] = this.rewards[slot] as number;
-      dones[b] = this.terminated[slot] as number;
+      rewards[b] = reward;
+      steps[b] = used;
+      dones[b] = this.terminated[last] as number;
     }
-    return { observations, nextObservations, actions, rewards, dones };
+    return { observations, nextObservations, actions, rewards, steps, dones };
   }
 
   /** The k-stack ending at `slot` as floats (what sampling rebuilds; for tests and debugging). */

@@ -1,5 +1,6 @@
 /**
- * One-step TD targets for DQN: y = r + gamma * (1 - done) * Q_target(s', a*), where
+ * TD targets for DQN: y = r + gamma^steps * (1 - done) * Q_target(s', a*), where steps = 1 for
+ * one-step targets (r one reward) and up to n for multi-step ones (r the discounted sum), and
  * a* = argmax_a Q_target(s', a) (Mnih et al. 2015) or, for Double DQN (van Hasselt et al. 2016),
  * a* = argmax_a Q_online(s', a) evaluated by the target network, which curbs overestimation.
  */
@@ -14,11 +15,13 @@ export interface TdTargetInputs {
   readonly nextQTarget: tf.Tensor2D;
   /** Online network's Q(s', .), [batch, actions]; given = Double DQN. */
   readonly nextQOnline?: tf.Tensor2D;
+  /** [batch] rewards summed into `rewards` (multi-step targets); absent = 1 each. */
+  readonly steps?: tf.Tensor1D;
   readonly gamma: number;
 }
 
 /** Targets as a [batch] tensor; the caller owns it. */
-export function tdTargets({ rewards, dones, nextQTarget, nextQOnline, gamma }: TdTargetInputs): tf.Tensor1D {
+export function tdTargets({ rewards, dones, nextQTarget, nextQOnline, steps, gamma }: TdTargetInputs): tf.Tensor1D {
   return tf.tidy(() => {
     let bootstrap: tf.Tensor1D;
     if (nextQOnline === undefined) {
@@ -27,7 +30,8 @@ export function tdTargets({ rewards, dones, nextQTarget, nextQOnline, gamma }: T
       const chosen = tf.oneHot(tf.argMax(nextQOnline, 1) as tf.Tensor1D, nextQTarget.shape[1]);
       bootstrap = tf.sum(tf.mul(nextQTarget, chosen), 1);
     }
-    return tf.add(rewards, tf.mul(tf.mul(tf.sub(1, dones), gamma), bootstrap));
+    const discount = steps === undefined ? tf.scalar(gamma) : tf.pow(tf.scalar(gamma), steps);
+    return tf.add(rewards, tf.mul(tf.mul(tf.sub(1, dones), discount), bootstrap));
   });
 }
 

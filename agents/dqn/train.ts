@@ -199,7 +199,7 @@ export async function trainDqn(config: DqnConfig, outDir: string, options: DqnTr
       }
 
       if (step >= learnFrom && step % config.trainFrequency === 0) {
-        lastLoss = learner.update(buffer.sample(config.batchSize, rng), shape);
+        lastLoss = learner.update(buffer.sample(config.batchSize, rng, { nStep: config.nStep, gamma: config.gamma }), shape);
         updates++;
         if (!Number.isFinite(lastLoss)) {
           throw new UserError(`dqn: loss became ${lastLoss} at step ${step}; stopped. The last good checkpoint is in ${join(outDir, CHECKPOINT_DIR)} (try a lower learningRate)`, 1);

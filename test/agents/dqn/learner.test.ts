@@ -26,6 +26,8 @@ function randomBatch(rng: Rng, size: number, shape: readonly number[], actions: 
     actions: Int32Array.from({ length: size }, () => rng.int(0, actions - 1)),
     // Initial Q-values are O(0.1-1): rewards up to 3 put some TD errors beyond delta = 1.
     rewards: Float32Array.from({ length: size }, () => rng.uniform(-3, 3)),
+    // Some multi-step samples, so the gamma^steps discount is exercised too.
+    steps: Float32Array.from({ length: size }, () => rng.int(1, 3)),
     dones: Float32Array.from({ length: size }, () => (rng.chance(0.3) ? 1 : 0)),
   };
 }

@@ -115,3 +115,43 @@ test('frames are stored once as bytes: bytes per transition and exact round-trip
     assert.equal(exact.stackAt(0)[0], Math.fround(byte / 255));
   }
 });
+
+/** Every sampled multi-step transition, keyed by its first observation's newest byte (episode * 40 + t * 2). */
+function sampledMultiStep(buffer: ReplayBuffer, nStep: number, gamma: number): Map<number, { reward: number; steps: number; done: number; nextNewest: number }> {
+  const batch = buffer.sample(400, Rng.fromSeed(5), { nStep, gamma });
+  const seen = new Map<number, { reward: number; steps: number; done: number; nextNewest: number }>();
+  for (let b = 0; b < 400; b++) {
+    const newest = Math.round((batch.observations[b * 6 + 2] as number) * 255);
+    const nextNewest = Math.round((batch.nextObservations[b * 6 + 2] as number) * 255);
+    seen.set(newest, { reward: batch.rewards[b] as number, steps: batch.steps[b] as number, done: batch.dones[b] as number, nextNewest });
+  }
+  return seen;
+}
+
+test('n-step samples sum discounted rewards within the episode and stop at its end', () => {
+  const buffer = new ReplayBuffer(64, SHAPE);
+  // Episode 0: 5 transitions (rewards 0..4), terminated; episode 1: 4 transitions (10..13), truncated.
+  fill(buffer, [5, 4], true);
+  const seen = sampledMultiStep(buffer, 3, 0.5);
+  assert.equal(seen.size, 9, 'every transition was sampled');
+  const at = (episode: number, t: number) => seen.get(frame(episode, t)[0]);
+  // Mid-episode: three rewards, bootstrap from t + 3.
+  assert.deepEqual(at(0, 1), { reward: 1 + 0.5 * 2 + 0.25 * 3, steps: 3, done: 0, nextNewest: frame(0, 4)[0] });
+  // Two transitions before termination: stop there, no bootstrap.
+  assert.deepEqual(at(0, 3), { reward: 3 + 0.5 * 4, steps: 2, done: 1, nextNewest: frame(0, 5)[0] });
+  // Never into the next episode; a truncation bootstraps from the final observation.
+  assert.deepEqual(at(1, 2), { reward: 12 + 0.5 * 13, steps: 2, done: 0, nextNewest: frame(1, 4)[0] });
+  assert.deepEqual(at(1, 0), { reward: 10 + 0.5 * 11 + 0.25 * 12, steps: 3, done: 0, nextNewest: frame(1, 3)[0] });
+});
+
+test('n-step sampling with n = 1 is the one-step sampling, and it never walks past the newest transition', () => {
+  const one = new ReplayBuffer(64, SHAPE);
+  fill(one, [6]);
+  assert.deepEqual(one.sample(50, Rng.fromSeed(9), { nStep: 1, gamma: 0.5 }), { ...one.sample(50, Rng.fromSeed(9)) });
+  // An episode still running: its newest transition has no successor yet, so the walk stops there.
+  const running = new ReplayBuffer(64, SHAPE);
+  for (let t = 0; t < 3; t++) running.add(stackAt(0, t), 0, 1, stackAt(0, t + 1), false, false);
+  const seen = sampledMultiStep(running, 5, 1);
+  assert.deepEqual(seen.get(frame(0, 0)[0]), { reward: 3, steps: 3, done: 0, nextNewest: frame(0, 3)[0] });
+  assert.deepEqual(seen.get(frame(0, 2)[0]), { reward: 1, steps: 1, done: 0, nextNewest: frame(0, 3)[0] });
+});

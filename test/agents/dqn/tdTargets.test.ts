@@ -43,6 +43,13 @@ test('Double DQN target: the online net picks the action, the target net values 
   });
 });
 
+test('multi-step target: the summed reward plus gamma^steps times the bootstrap, none after termination', () => {
+  tf.tidy(() => {
+    const targets = tdTargets({ ...inputs(), steps: tf.tensor1d([3, 2, 1]) });
+    close(targets.dataSync(), [1 + 0.9 ** 3 * 2, 0, -1 + 0.9 * 0]);
+  });
+});
+
 test('Huber loss: quadratic inside delta, linear outside, batch mean', () => {
   tf.tidy(() => {
     const loss = huberLoss(tf.tensor1d([0, 0, 0]), tf.tensor1d([0.5, -2, 3]), 1);
