@@ -153,6 +153,7 @@ export async function trainDqn(config: DqnConfig, outDir: string, options: DqnTr
   };
   process.once('SIGINT', onSigint);
 
+  const lives = new LifeLossTracker(config.terminalOnLifeLoss);
   const resetEnv = (): Float32Array => {
     const { observation: first, info } = env.reset({ seed: config.seed + episodes });
     lives.reset(info);
@@ -163,7 +164,6 @@ export async function trainDqn(config: DqnConfig, outDir: string, options: DqnTr
     await saveDqnCheckpoint(outDir, learner, snapshot(), config);
   };
 
-  const lives = new LifeLossTracker(config.terminalOnLifeLoss);
   let observation = resetEnv();
   let episodeReturn = 0;
   let stoppedBy: DqnTrainResult['stoppedBy'] = 'done';
