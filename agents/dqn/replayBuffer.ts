@@ -3,7 +3,8 @@
  * rebuilds the k-frame stacks when sampling, as the DQN paper's replay memory does.
  *
  * Layout: a ring of slots; slot i holds the newest frame of one observation, plus the action taken
- * from it, the reward and whether the episode terminated. The next state of slot i is slot i + 1.
+ * from it, the reward and whether its target may bootstrap (not after a termination, nor after a
+ * lost life with terminalOnLifeLoss). The next state of slot i is slot i + 1.
  * When an episode ends, its final observation occupies one slot that is never sampled itself
  * (no action from it), and the next episode starts in the following slot.
  *
@@ -14,7 +15,7 @@
  *
  * A frame is recovered from a float observation in [0, 1] as round(x * 255), which is exact for
  * ScaleObservation's x = byte / 255. Memory per transition: H*W bytes (frame) + 1 (action, uint8,
- * <= 256 actions) + 4 (reward, float32) + 3 (terminated, episode-start, valid flags): 7,064 bytes
+ * <= 256 actions) + 4 (reward, float32) + 3 (no-bootstrap, episode-start, valid flags): 7,064 bytes
  * for 84x84, so the default 100k capacity is 0.71 GB.
  */
 import type { Rng } from '../../src/rng.ts';
@@ -36,7 +37,7 @@ export class ReplayBuffer {
   private readonly frames: Uint8Array;
   private readonly actions: Uint8Array;
   private readonly rewards: Float32Array;
-  private readonly terminated: Uint8Array;
+  private readonly noBootstrap: Uint8Array;
   /** 1 where the slot holds an episode's first observation (stacking stops there). */
   private readonly episodeStart: Uint8Array;
   /** 1 where the slot is a complete transition (its next state is written in the next slot). */
@@ -58,7 +59,7 @@ export class ReplayBuffer {
     this.frames = new Uint8Array(capacity * this.pixels);
     this.actions = new Uint8Array(capacity);
     this.rewards = new Float32Array(capacity);
-    this.terminated = new Uint8Array(capacity);
+    this.noBootstrap = new Uint8Array(capacity);
     this.episodeStart = new Uint8Array(capacity);
     this.valid = new Uint8Array(capacity);
   }
@@ -73,10 +74,11 @@ export class ReplayBuffer {
   }
 
   /**
-   * Adds (obs, action, reward, next obs). `episodeEnded` (terminated or truncated) closes the
+   * Adds (obs, action, reward, next obs). `noBootstrap`: the target stops here (a termination, or a
+   * lost life with terminalOnLifeLoss). `episodeEnded` (terminated or truncated) closes the
    * episode: the next add() starts a new one from its (reset) observation.
    */
-  add(observation: Float32Array, action: number, reward: number, nextObservation: Float32Array, terminated: boolean, episodeEnded: boolean): void {
+  add(observation: Float32Array, action: number, reward: number, nextObservation: Float32Array, noBootstrap: boolean, episodeEnded: boolean): void {
     if (!Number.isInteger(action) || action < 0 || action > 255) throw new RangeError(`ReplayBuffer: action ${action} does not fit a byte`);
     if (!this.continuing) {
       this.writeFrame(observation);
@@ -85,7 +87,7 @@ export class ReplayBuffer {
     const slot = this.head;
     this.actions[slot] = action;
     this.rewards[slot] = reward;
-    this.terminated[slot] = terminated ? 1 : 0;
+    this.noBootstrap[slot] = noBootstrap ? 1 : 0;
     this.valid[slot] = 1;
     this.transitions++;
     this.advance();
@@ -106,7 +108,7 @@ export class ReplayBuffer {
    * With `nStep` > 1 each sample is a multi-step transition (Sutton 1988; Rainbow, Hessel et al.
    * 2018): reward = r_t + gamma r_{t+1} + ... over up to n transitions of the same episode, next
    * observation = the one after the last of them, `steps` = how many were summed. The walk stops
-   * early at a termination (done = 1: no bootstrap), at a truncation or at the newest transition
+   * early where the target may not bootstrap (done = 1: a termination, or a lost life), at a truncation or at the newest transition
    * held (both bootstrap from the observation reached, with gamma^steps).
    */
   sample(batchSize: number, rng: Rng, { nStep = 1, gamma = 1 }: { readonly nStep?: number; readonly gamma?: number } = {}): ReplayBatch {
@@ -125,7 +127,7 @@ export class ReplayBuffer {
       let reward = this.rewards[slot] as number;
       let used = 1;
       // A transition's successor in the same episode is valid exactly when the episode went on.
-      while (used < nStep && this.terminated[last] !== 1 && this.valid[(last + 1) % this.capacity] === 1) {
+      while (used < nStep && this.noBootstrap[last] !== 1 && this.valid[(last + 1) % this.capacity] === 1) {
         last = (last + 1) % this.capacity;
         reward += gamma ** used * (this.rewards[last] as number);
         used++;
@@ -135,7 +137,7 @@ export class ReplayBuffer {
       actions[b] = this.actions[slot] as number;
       rewards[b] = reward;
       steps[b] = used;
-      dones[b] = this.terminated[last] as number;
+      dones[b] = this.noBootstrap[last] as number;
     }
     return { observations, nextObservations, actions, rewards, steps, dones };
   }
