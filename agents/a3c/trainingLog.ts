@@ -51,7 +51,10 @@ export class TrainingLog {
     return toCsv(ROW_COLUMNS, this.rows);
   }
 
-  /** Learning curve: each episode's return (thin) and the running mean of the last 20 (thick). */
+  /**
+   * Learning curve: each episode's return (thin) and the running mean of the last 20 (thick). The
+   * mean is listed first so it is drawn on top of the noisy per-episode line, not hidden under it.
+   */
   learningCurvePng(title: string): Buffer {
     const steps = this.episodes.map((e) => e.step);
     const returns = this.episodes.map((e) => e.return);
@@ -64,8 +67,8 @@ export class TrainingLog {
       xLabel: 'env steps (all workers)',
       yLabel: 'episode return',
       series: [
-        { name: 'episode return', x: steps, y: returns, color: '#56B4E9', points: false },
-        { name: `mean of last ${RECENT_EPISODES}`, x: steps, y: running, color: '#D55E00', points: false },
+        { name: `mean of last ${RECENT_EPISODES}`, x: steps, y: running, color: '#D55E00', points: false, lineWidth: 3 },
+        { name: 'episode return', x: steps, y: returns, color: '#56B4E9', points: false, lineWidth: 1 },
       ],
     });
   }

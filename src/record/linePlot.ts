@@ -20,12 +20,15 @@ export interface LineSeries {
   readonly color?: string;
   /** Draw markers at the points (default true for few points). */
   readonly points?: boolean;
+  /** Line width in pixels (default 2). */
+  readonly lineWidth?: number;
 }
 
 export interface LinePlotSpec {
   readonly title: string;
   readonly xLabel: string;
   readonly yLabel: string;
+  /** Drawn in reverse: the first series ends up on top (Chart.js paints dataset 0 last). */
   readonly series: readonly LineSeries[];
   readonly width?: number;
   readonly height?: number;
@@ -60,7 +63,7 @@ function datasetsFor(series: LineSeries, index: number, logX: boolean): ChartDat
     data: points(series.x, series.y, logX),
     borderColor: color,
     backgroundColor: color,
-    borderWidth: 2,
+    borderWidth: series.lineWidth ?? 2,
     borderDash: series.dashed ? [6, 4] : [],
     pointRadius: showPoints ? 3 : 0,
     tension: 0,
