@@ -108,8 +108,9 @@ export class ReplayBuffer {
    * With `nStep` > 1 each sample is a multi-step transition (Sutton 1988; Rainbow, Hessel et al.
    * 2018): reward = r_t + gamma r_{t+1} + ... over up to n transitions of the same episode, next
    * observation = the one after the last of them, `steps` = how many were summed. The walk stops
-   * early where the target may not bootstrap (done = 1: a termination, or a lost life), at a truncation or at the newest transition
-   * held (both bootstrap from the observation reached, with gamma^steps).
+   * early where the target may not bootstrap (done = 1: a termination, or a lost life), at a
+   * truncation or at the newest transition held (both bootstrap from the observation reached,
+   * with gamma^steps).
    */
   sample(batchSize: number, rng: Rng, { nStep = 1, gamma = 1 }: { readonly nStep?: number; readonly gamma?: number } = {}): ReplayBatch {
     if (this.transitions === 0) throw new Error('ReplayBuffer: nothing to sample yet');
