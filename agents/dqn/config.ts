@@ -29,6 +29,15 @@ export const dqnConfigSchema = z.strictObject({
   gamma: z.number().min(0).max(1).default(0.99),
   /** Adam learning rate. CleanRL Atari: 1e-4 (Nature used RMSProp 2.5e-4). */
   learningRate: z.number().positive().default(1e-4),
+  /**
+   * Learning-rate schedule: null (default) keeps `learningRate` constant, as Nature DQN and
+   * CleanRL do. A number anneals linearly from `learningRate` at step `learningRateDecayStart` to
+   * this value at `totalSteps` (the A3C's annealing, Mnih et al. 2016), so late updates stop
+   * shaking a greedy policy that is nearly right.
+   */
+  learningRateEnd: z.number().min(0).nullable().default(null),
+  /** Agent step where the annealing starts (e.g. the step a resumed run continues from). */
+  learningRateDecayStart: z.int().min(0).default(0),
   /** Adam epsilon. PyTorch/CleanRL 1e-8; Dopamine 1.5e-4, which damps steps on rarely-seen weights. */
   adamEpsilon: z.number().positive().default(1.5e-4),
   /** Agent steps between target-network syncs. Nature: 10k; CleanRL: 1k (faster on short runs). */
@@ -82,6 +91,14 @@ export function parseDqnConfig(input: unknown, source = 'config'): DqnConfig {
   }
   const field = issue?.path.join('.') || '(root)';
   throw new UserError(`${source}: field '${field}': ${(issue?.message ?? 'invalid').split('\n')[0]}`);
+}
+
+/** The learning rate at `step`: constant, or linear from decay start to `learningRateEnd` at totalSteps. */
+export function learningRateAt(config: Pick<DqnConfig, 'learningRate' | 'learningRateEnd' | 'learningRateDecayStart' | 'totalSteps'>, step: number): number {
+  if (config.learningRateEnd === null || step <= config.learningRateDecayStart) return config.learningRate;
+  const span = config.totalSteps - config.learningRateDecayStart;
+  const fraction = span <= 0 ? 1 : Math.min(1, (step - config.learningRateDecayStart) / span);
+  return config.learningRate + fraction * (config.learningRateEnd - config.learningRate);
 }
 
 /** Linear epsilon schedule (Nature DQN). */

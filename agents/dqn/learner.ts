@@ -11,6 +11,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { chainParameterGradients, traceChainNet, type ChainNet } from '../chainParameterGradient.ts';
 import type { ReplayBatch } from './replayBuffer.ts';
 import { huberLoss, tdTargets } from './tdTargets.ts';
+import { FusedAdam } from '../../src/tensor/adam.ts';
 
 export interface LearnerSettings {
   readonly gamma: number;
@@ -41,6 +42,12 @@ export class DqnLearner {
   /** Whether updates take the fused chain gradient (false: tf.variableGrads). */
   get fusedGradient(): boolean {
     return this.chain !== undefined;
+  }
+
+  /** Sets the learning rate of the next updates (a schedule); advgym's FusedAdam only, as tf's optimizers fix theirs. */
+  setLearningRate(rate: number): void {
+    if (!(this.optimizer instanceof FusedAdam)) throw new Error(`DqnLearner.setLearningRate: needs advgym's Adam, got ${this.optimizer.getClassName()}`);
+    this.optimizer.learningRate = rate;
   }
 
   /** Copies the online weights into the target network. */

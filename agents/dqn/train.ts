@@ -26,7 +26,7 @@ import { buildQNetwork } from '../networks.ts';
 import { writeCheckpointDir } from '../training/checkpointDir.ts';
 import { createTrainingProgress, RecentMean, type TrainingProgress } from '../training/progress.ts';
 import { TrainingLog } from '../training/trainingLog.ts';
-import { epsilonAt, type DqnConfig } from './config.ts';
+import { epsilonAt, learningRateAt, type DqnConfig } from './config.ts';
 import { DqnLearner } from './learner.ts';
 import { ReplayBuffer } from './replayBuffer.ts';
 import { clipReward } from '../training/clipReward.ts';
@@ -199,6 +199,9 @@ export async function trainDqn(config: DqnConfig, outDir: string, options: DqnTr
       }
 
       if (step >= learnFrom && step % config.trainFrequency === 0) {
+        // Set each update, not only at construction: a resumed checkpoint's optimizer carries the
+        // rate it was saved with, and the config (a schedule, or a new constant) decides it now.
+        learner.setLearningRate(learningRateAt(config, step));
         lastLoss = learner.update(buffer.sample(config.batchSize, rng, { nStep: config.nStep, gamma: config.gamma }), shape);
         updates++;
         if (!Number.isFinite(lastLoss)) {
@@ -224,7 +227,7 @@ export async function trainDqn(config: DqnConfig, outDir: string, options: DqnTr
         const stepsPerSecond = (windowSteps * 1000) / Math.max(1, now - windowStart);
         windowStart = now;
         windowSteps = 0;
-        log.push({ step, episodes, recentReturn: recent.mean, ...(evalReturn === undefined ? {} : { evalReturn }), loss: lastLoss, epsilon, stepsPerSecond, wallSeconds: wall() });
+        log.push({ step, episodes, recentReturn: recent.mean, ...(evalReturn === undefined ? {} : { evalReturn }), loss: lastLoss, epsilon, stepsPerSecond, wallSeconds: wall(), learningRate: learningRateAt(config, step) });
         progress.update({ step, totalSteps: config.totalSteps, episodes, stepsPerSecond, recentReturn: recent.mean, loss: lastLoss, epsilon });
       }
       if (step % config.checkpointInterval === 0) {

@@ -1,13 +1,14 @@
 /**
  * training.csv rows and the learning-curve.png drawn from them. Shared by DQN and A3C so both
  * write the same columns (step, episodes, recentReturn, evalReturn, loss, epsilon, stepsPerSecond,
- * wallSeconds); a column that does not apply (epsilon for A3C, evalReturn between evals) is empty.
+ * wallSeconds, learningRate); a column that does not apply (epsilon for A3C, evalReturn between
+ * evals) is empty. learningRate came last and later: older files load with it empty.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../../src/atomicWrite.ts';
 import { renderLinePlot } from '../../src/record/linePlot.ts';
 
-export const TRAINING_COLUMNS = ['step', 'episodes', 'recentReturn', 'evalReturn', 'loss', 'epsilon', 'stepsPerSecond', 'wallSeconds'] as const;
+export const TRAINING_COLUMNS = ['step', 'episodes', 'recentReturn', 'evalReturn', 'loss', 'epsilon', 'stepsPerSecond', 'wallSeconds', 'learningRate'] as const;
 export type TrainingRow = Partial<Record<(typeof TRAINING_COLUMNS)[number], number>>;
 
 export class TrainingLog {

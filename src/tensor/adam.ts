@@ -49,7 +49,8 @@ export class FusedAdam extends tf.Optimizer {
   private secondMoments: Moment[] = [];
 
   constructor(
-    readonly learningRate: number,
+    /** Mutable so a training loop can follow a learning-rate schedule; the next step uses it. */
+    public learningRate: number,
     readonly beta1: number,
     readonly beta2: number,
     epsilon: number | null = null,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { epsilonAt, parseDqnConfig } from '../../../agents/dqn/config.ts';
+import { epsilonAt, learningRateAt, parseDqnConfig } from '../../../agents/dqn/config.ts';
 import { UserError } from '../../../src/errors.ts';
 
 const rejects = (input: unknown, pattern: RegExp): void => {
@@ -23,6 +23,8 @@ test('bad values are one-line UserErrors naming the file and field', () => {
   rejects({ gamma: 1.5 }, /field 'gamma'/);
   rejects({ doubleDqn: 'yes' }, /field 'doubleDqn'/);
   rejects({ architecture: 'resnet' }, /field 'architecture'/);
+  rejects({ learningRateEnd: -1e-5 }, /field 'learningRateEnd'/);
+  rejects({ learningRateDecayStart: 1.5 }, /field 'learningRateDecayStart'/);
 });
 
 test('unknown fields are rejected with the valid ones listed (typos do not pass silently)', () => {
@@ -35,4 +37,16 @@ test('epsilon decays linearly, then stays at its end value', () => {
   assert.ok(Math.abs(epsilonAt(config, 50) - 0.55) < 1e-12);
   assert.ok(Math.abs(epsilonAt(config, 100) - 0.1) < 1e-12);
   assert.equal(epsilonAt(config, 10_000), epsilonAt(config, 100));
+});
+
+test('the learning rate stays constant by default, or anneals linearly from the decay start to its end value', () => {
+  assert.equal(learningRateAt(parseDqnConfig({ learningRate: 1e-4, totalSteps: 1_000 }), 900), 1e-4);
+  const config = parseDqnConfig({ learningRate: 1e-4, learningRateEnd: 2e-5, learningRateDecayStart: 200, totalSteps: 1_000 });
+  assert.equal(learningRateAt(config, 0), 1e-4);
+  assert.equal(learningRateAt(config, 200), 1e-4);
+  assert.ok(Math.abs(learningRateAt(config, 600) - 6e-5) < 1e-15);
+  assert.ok(Math.abs(learningRateAt(config, 1_000) - 2e-5) < 1e-15);
+  assert.ok(Math.abs(learningRateAt(config, 5_000) - 2e-5) < 1e-15);
+  // A decay start at or past the end never anneals (no division by zero).
+  assert.equal(learningRateAt({ ...config, learningRateDecayStart: 1_000 }, 1_000), 1e-4);
 });

@@ -56,7 +56,7 @@ test('DQN learns the tiny pixel env: greedy return clearly beats random play', a
   assert.ok(random.meanReturn < 2, `random play scored ${random.meanReturn}`);
   assert.ok(greedy.meanReturn >= 8, `greedy DQN scored ${greedy.meanReturn} (random ${random.meanReturn})`);
   const csv = readFileSync(join(out, 'training.csv'), 'utf8').trim().split('\n');
-  assert.equal(csv[0], 'step,episodes,recentReturn,evalReturn,loss,epsilon,stepsPerSecond,wallSeconds');
+  assert.equal(csv[0], 'step,episodes,recentReturn,evalReturn,loss,epsilon,stepsPerSecond,wallSeconds,learningRate');
   assert.equal(csv.length, 1 + 1);
 });
 
@@ -109,6 +109,25 @@ test('a killed run resumes: counters, epsilon schedule and RNG continue from the
   assert.equal(second.state.updates, 19 + 19);
   const csvSteps = readFileSync(join(out, 'training.csv'), 'utf8').trim().split('\n').slice(1).map((line) => Number(line.split(',')[0]));
   assert.deepEqual(csvSteps, [60, 120, 180, 240]);
+});
+
+test('a learning-rate schedule drives the optimizer, is logged, and a resumed run takes the rate from its config', async () => {
+  const out = tempDir('dqn');
+  const config = tinyConfig({ totalSteps: 240, learningStarts: 48, trainFrequency: 4, logInterval: 60, learningRateEnd: 1e-4, learningRateDecayStart: 60 });
+  await trainDqn(config, out, { makeEnv: () => new DotEnv(), progress: quiet, skipFinal: true, stopAfterSteps: 120 });
+  const saved = await loadDqnCheckpoint(out, config);
+  // The last update ran at step 120, halfway through the annealing from 1e-3 (step 60) to 1e-4 (step 240).
+  assert.ok(Math.abs((saved.learner.optimizer.getConfig()['learningRate'] as number) - 7e-4) < 1e-12);
+  saved.learner.dispose();
+  const csvRates = (): number[] => readFileSync(join(out, 'training.csv'), 'utf8').trim().split('\n').slice(1).map((line) => Number(line.split(',')[8]));
+  assert.deepEqual(csvRates().map((rate) => rate.toPrecision(6)), [1e-3, 7e-4].map((rate) => rate.toPrecision(6)));
+  // Resumed with a constant rate: the config decides, not the rate the checkpoint's optimizer was saved with.
+  const constant = { ...config, learningRateEnd: null };
+  await trainDqn(constant, out, { makeEnv: () => new DotEnv(), progress: quiet, skipFinal: true, resume: true });
+  const resumed = await loadDqnCheckpoint(out, constant);
+  assert.equal(resumed.learner.optimizer.getConfig()['learningRate'], 1e-3);
+  resumed.learner.dispose();
+  assert.deepEqual(csvRates().slice(2), [1e-3, 1e-3]);
 });
 
 test('no tensor leak over many updates', async () => {
