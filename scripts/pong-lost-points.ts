@@ -1,0 +1,106 @@
+/**
+ * Diagnostic: where does a greedy Pong-like agent lose its points? Plays seeded matches and, for
+ * every point lost, asks whether the paddle could have reached the ball from where it stood when
+ * the ball was last sent towards it (opponent's hit or serve), moving at full speed.
+ *
+ *   npx tsx scripts/pong-lost-points.ts models/pong-a3c [firstSeed=10000] [episodes=10]
+ *
+ * It watches the game state frame by frame, under the frame skip, which the Env API does not
+ * expose (observations are pixels); so the env chain of makeEnv is rebuilt here with a watcher
+ * between the game and the wrappers. Seeds and wrappers match `advgym evaluate`, so the return
+ * printed is the evaluation's.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { loadPolicy } from '../agents/loadPolicy.ts';
+import { findGame, resolveEnvOptions } from '../envs/index.ts';
+import type { GameEnv } from '../envs/gameEnv.ts';
+import { AGENT_X, BALL_HEIGHT, BALL_WIDTH, defaultPongParams, type PongState } from '../envs/pong.ts';
+import type { Env, ResetOptions, ResetResult, StepResult } from '../src/gym/env.ts';
+import { FrameStack } from '../src/gym/wrappers/frameStack.ts';
+import { MaxAndSkip } from '../src/gym/wrappers/maxAndSkip.ts';
+import { ScaleObservation } from '../src/gym/wrappers/scaleObservation.ts';
+import { Wrapper } from '../src/gym/wrappers/wrapper.ts';
+import { initBackend } from '../src/tensor/backend.ts';
+
+interface LostPoint {
+  /** Frames the ball needed to reach the paddle's face minus frames the paddle needed to get there. */
+  readonly slackFrames: number;
+  /** Paddle hits in the rally (0 = lost straight off a serve). */
+  readonly hits: number;
+  readonly ballVx: number;
+  readonly ballVy: number;
+}
+
+/** Passes frames through unchanged and reports each frame's state change to `onFrame`. */
+class FrameWatch extends Wrapper<Uint8Array, Uint8Array> {
+  constructor(private readonly game: GameEnv<PongState, object>, private readonly onFrame: (before: PongState, after: PongState, reward: number) => void) {
+    super(game);
+  }
+
+  reset(options?: ResetOptions): ResetResult<Uint8Array> {
+    return this.game.reset(options);
+  }
+
+  step(action: number): StepResult<Uint8Array> {
+    const before = this.game.currentState() as PongState;
+    const result = this.game.step(action);
+    this.onFrame(before, this.game.currentState() as PongState, result.reward);
+    return result;
+  }
+}
+
+/** Follows rallies and judges each lost point from the state at the ball's last launch. */
+class LostPointLog {
+  readonly points: LostPoint[] = [];
+  private launch: PongState | undefined;
+  private hits = 0;
+
+  onFrame(before: PongState, after: PongState, reward: number): void {
+    const served = before.serveDelay > 0 && after.serveDelay === 0;
+    if (before.ballVx * after.ballVx < 0) this.hits++;
+    if (served || (before.ballVx < 0 && after.ballVx > 0)) this.launch = after;
+    if (reward === -1 && this.launch !== undefined) this.points.push(this.judge(this.launch, before));
+    if (reward !== 0) {
+      this.launch = undefined;
+      this.hits = 0;
+    }
+  }
+
+  private judge(launch: PongState, last: PongState): LostPoint {
+    const { paddleHeight, agentPaddleSpeed } = defaultPongParams;
+    // The ball's height as it left is where it crossed the paddle's face (within a frame's travel).
+    const crossY = last.ballY + BALL_HEIGHT / 2;
+    const reach = (paddleHeight + BALL_HEIGHT) / 2;
+    const framesForBall = (AGENT_X - (launch.ballX + BALL_WIDTH)) / Math.abs(launch.ballVx);
+    const framesForPaddle = Math.max(0, Math.abs(crossY - (launch.agentY + paddleHeight / 2)) - reach) / agentPaddleSpeed;
+    return { slackFrames: framesForBall - framesForPaddle, hits: this.hits, ballVx: last.ballVx, ballVy: last.ballVy };
+  }
+}
+
+function makeWatchedPong(log: LostPointLog): Env<Float32Array> {
+  const options = resolveEnvOptions({});
+  const game = findGame('Pong-v0').makeGameEnv(options.size, options.game) as unknown as GameEnv<PongState, object>;
+  const watched = new FrameWatch(game, (before, after, reward) => log.onFrame(before, after, reward));
+  return new FrameStack(new ScaleObservation(new MaxAndSkip(watched, options.frameSkip)), options.frameStack);
+}
+
+const [modelDir = 'models/pong-a3c', firstSeed = '10000', episodes = '10'] = process.argv.slice(2);
+await initBackend('wasm');
+const policy = await loadPolicy(modelDir);
+const log = new LostPointLog();
+const env = makeWatchedPong(log);
+let total = 0;
+for (let episode = 0; episode < Number(episodes); episode++) {
+  let { observation } = env.reset({ seed: Number(firstSeed) + episode });
+  for (let done = false; !done; ) {
+    const action = tf.tidy(() => policy.act(tf.tensor4d(observation, [1, ...policy.inputShape])))[0] ?? 0;
+    const result = env.step(action);
+    total += result.reward;
+    observation = result.observation;
+    done = result.terminated || result.truncated;
+  }
+}
+const reachable = log.points.filter((point) => point.slackFrames >= 0);
+const comfortably = log.points.filter((point) => point.slackFrames >= 10);
+console.log(`${modelDir}: mean return ${(total / Number(episodes)).toFixed(2)} over ${episodes} matches (seeds ${firstSeed}..)`);
+console.log(`points lost: ${log.points.length}; reachable from the paddle's place at the ball's launch: ${reachable.length} (${comfortably.length} with >= 10 frames to spare); off a serve: ${log.points.filter((p) => p.hits === 0).length}`);
