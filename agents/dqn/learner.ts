@@ -8,10 +8,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { FusedAdam } from '../../src/tensor/adam.ts';
 import { chainParameterGradients, traceChainNet, type ChainNet } from '../chainParameterGradient.ts';
 import type { ReplayBatch } from './replayBuffer.ts';
 import { huberLoss, tdTargets } from './tdTargets.ts';
-import { FusedAdam } from '../../src/tensor/adam.ts';
 
 export interface LearnerSettings {
   readonly gamma: number;
