@@ -104,11 +104,21 @@ export function resolveEnvOptions(options: unknown): ResolvedEnvOptions {
   throw new UserError(`env option ${field}: ${issue?.message ?? 'invalid'}`);
 }
 
+/** Hooks for tools that need more than the observations; agents and experiments pass none. */
+export interface MakeEnvHooks {
+  /**
+   * Wraps the bare game env (one step per emulator frame, under the frame skip) before the
+   * standard wrappers, e.g. to watch the game state frame by frame (scripts/pong-lost-points.ts).
+   */
+  readonly wrapGame?: (game: Env<Uint8Array>) => Env<Uint8Array>;
+}
+
 /** Builds a registered env with the standard wrapper stack (see the header). */
-export function makeEnv(id: string, options: EnvOptions = {}): Env<Float32Array> {
+export function makeEnv(id: string, options: EnvOptions = {}, hooks: MakeEnvHooks = {}): Env<Float32Array> {
   const game = findGame(id);
   const resolved = resolveEnvOptions(options);
-  let frames: Env<Uint8Array> = game.makeGameEnv(resolved.size, resolved.game);
+  const bare = game.makeGameEnv(resolved.size, resolved.game);
+  let frames: Env<Uint8Array> = hooks.wrapGame === undefined ? bare : hooks.wrapGame(bare);
   if (resolved.stickyActionProbability > 0) frames = new StickyActions(frames, resolved.stickyActionProbability);
   // Scaling before stacking converts each frame once rather than each stacked copy of it.
   const scaled = new ScaleObservation(new MaxAndSkip(frames, resolved.frameSkip));

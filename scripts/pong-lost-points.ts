@@ -6,19 +6,16 @@
  *   npx tsx scripts/pong-lost-points.ts models/pong-a3c [firstSeed=10000] [episodes=10]
  *
  * It watches the game state frame by frame, under the frame skip, which the Env API does not
- * expose (observations are pixels); so the env chain of makeEnv is rebuilt here with a watcher
- * between the game and the wrappers. Seeds and wrappers match `advgym evaluate`, so the return
- * printed is the evaluation's.
+ * expose (observations are pixels); makeEnv's `wrapGame` hook puts a watcher between the game and
+ * the standard wrappers. Seeds and wrappers match `advgym evaluate`, so the return printed is the
+ * evaluation's.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { loadPolicy } from '../agents/loadPolicy.ts';
-import { findGame, resolveEnvOptions } from '../envs/index.ts';
+import { makeEnv } from '../envs/index.ts';
 import type { GameEnv } from '../envs/gameEnv.ts';
 import { AGENT_X, BALL_HEIGHT, BALL_WIDTH, defaultPongParams, type PongState } from '../envs/pong.ts';
 import type { Env, ResetOptions, ResetResult, StepResult } from '../src/gym/env.ts';
-import { FrameStack } from '../src/gym/wrappers/frameStack.ts';
-import { MaxAndSkip } from '../src/gym/wrappers/maxAndSkip.ts';
-import { ScaleObservation } from '../src/gym/wrappers/scaleObservation.ts';
 import { Wrapper } from '../src/gym/wrappers/wrapper.ts';
 import { initBackend } from '../src/tensor/backend.ts';
 
@@ -78,10 +75,9 @@ class LostPointLog {
 }
 
 function makeWatchedPong(log: LostPointLog): Env<Float32Array> {
-  const options = resolveEnvOptions({});
-  const game = findGame('Pong-v0').makeGameEnv(options.size, options.game) as unknown as GameEnv<PongState, object>;
-  const watched = new FrameWatch(game, (before, after, reward) => log.onFrame(before, after, reward));
-  return new FrameStack(new ScaleObservation(new MaxAndSkip(watched, options.frameSkip)), options.frameStack);
+  const wrapGame = (game: Env<Uint8Array>): Env<Uint8Array> =>
+    new FrameWatch(game as GameEnv<PongState, object>, (before, after, reward) => log.onFrame(before, after, reward));
+  return makeEnv('Pong-v0', {}, { wrapGame });
 }
 
 const [modelDir = 'models/pong-a3c', firstSeed = '10000', episodes = '10'] = process.argv.slice(2);

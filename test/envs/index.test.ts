@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import { listEnvs, makeEnv, resolveEnvOptions } from '../../envs/index.ts';
 import { UserError } from '../../src/errors.ts';
 import { hashObservation } from '../../src/gym/checkEnv.ts';
+import type { ResetOptions, ResetResult, StepResult } from '../../src/gym/env.ts';
+import { Wrapper } from '../../src/gym/wrappers/wrapper.ts';
 
 function userError(fn: () => unknown, pattern: RegExp): void {
   assert.throws(fn, (error: unknown) => {
@@ -49,6 +51,32 @@ test('sticky actions keep the env deterministic per seed but change the trajecto
   };
   assert.deepEqual(run(0.5), run(0.5));
   assert.notDeepEqual(run(0.5), run(0));
+});
+
+/** Records the action of every step it passes on to the game. */
+class ActionLog extends Wrapper<Uint8Array, Uint8Array> {
+  readonly actions: number[] = [];
+
+  reset(options?: ResetOptions): ResetResult<Uint8Array> {
+    return this.env.reset(options);
+  }
+
+  step(action: number): StepResult<Uint8Array> {
+    this.actions.push(action);
+    return this.env.step(action);
+  }
+}
+
+test('the wrapGame hook sees every emulator frame under the frame skip, and the observations stay the same', () => {
+  let log: ActionLog | undefined;
+  const hooked = makeEnv('Pong-v0', { frameSkip: 3 }, { wrapGame: (game) => (log = new ActionLog(game)) });
+  const plain = makeEnv('Pong-v0', { frameSkip: 3 });
+  hooked.reset({ seed: 4 });
+  plain.reset({ seed: 4 });
+  for (const action of [1, 2, 0, 1]) {
+    assert.equal(hashObservation(hooked.step(action).observation), hashObservation(plain.step(action).observation));
+  }
+  assert.deepEqual(log?.actions, [1, 1, 1, 2, 2, 2, 0, 0, 0, 1, 1, 1]);
 });
 
 test('unknown env id is a UserError naming it and the valid ids', () => {
