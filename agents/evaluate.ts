@@ -12,8 +12,14 @@ export interface Evaluation {
   readonly stdReturn: number;
 }
 
-export function evaluate(policy: Policy, env: Env<Float32Array>, episodes: number, seed: number): Evaluation {
+export interface EvaluateOptions {
+  /** Called with the policy's logits at every step's observation, before the greedy action is taken. */
+  readonly onLogits?: ((logits: Float32Array) => void) | undefined;
+}
+
+export function evaluate(policy: Policy, env: Env<Float32Array>, episodes: number, seed: number, options: EvaluateOptions = {}): Evaluation {
   const [h, w, k] = policy.inputShape;
+  const { onLogits } = options;
   const returns: number[] = [];
   const lengths: number[] = [];
   for (let episode = 0; episode < episodes; episode++) {
@@ -21,7 +27,11 @@ export function evaluate(policy: Policy, env: Env<Float32Array>, episodes: numbe
     let total = 0;
     let length = 0;
     for (;;) {
-      const action = tf.tidy(() => policy.act(tf.tensor4d(observation, [1, h, w, k]))[0] ?? 0);
+      const action = tf.tidy(() => {
+        const x = tf.tensor4d(observation, [1, h, w, k]);
+        if (onLogits !== undefined) onLogits(policy.logits(x).dataSync() as Float32Array);
+        return policy.act(x)[0] ?? 0;
+      });
       const result = env.step(action);
       total += result.reward;
       length++;

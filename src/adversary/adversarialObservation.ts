@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Policy } from '../../agents/policy.ts';
 import type { Rng } from '../rng.ts';
 import { deltaNorms, type DeltaNorms } from './norms.ts';
+import { actionProbabilities } from './timing.ts';
 import type { Attack, TimingStrategy } from './types.ts';
 
 export interface AdversaryParts {
@@ -39,10 +40,6 @@ const NO_PROBABILITIES = new Float32Array(0);
 
 function readLogits(policy: Policy, x: tf.Tensor4D): Float32Array {
   return tf.tidy(() => policy.logits(x).dataSync() as Float32Array);
-}
-
-function softmax(logits: Float32Array): Float32Array {
-  return tf.tidy(() => tf.softmax(tf.tensor2d(logits, [1, logits.length])).dataSync() as Float32Array);
 }
 
 /**
@@ -111,7 +108,7 @@ export class AdversarialObservation {
       if (!attackFirst) {
         cleanLogits = readLogits(victim, x);
         // Timing uses what the attacker can compute: the source policy's action distribution.
-        if (timing.usesProbabilities) probabilities = softmax(source === victim ? cleanLogits : readLogits(source, x));
+        if (timing.usesProbabilities) probabilities = actionProbabilities(source === victim ? cleanLogits : readLogits(source, x));
       }
       const attackNow = timing.shouldAttack({ step: this.step, probabilities, attackedSoFar: this.attackedSoFar });
       this.step++;

@@ -1,4 +1,5 @@
 /** When to attack: the timing strategies of Huang, Kos & Song and Lin et al. */
+import * as tf from '@tensorflow/tfjs-core';
 import { UserError } from '../errors.ts';
 import type { TimingContext, TimingStrategy } from './types.ts';
 
@@ -11,6 +12,11 @@ export function actionPreference(probabilities: Float32Array): number {
     if (p < min) min = p;
   }
   return max - min;
+}
+
+/** softmax(logits) of one observation: the pi(.|s) that c(s) is taken of (Q-values for a DQN). */
+export function actionProbabilities(logits: Float32Array): Float32Array {
+  return tf.tidy(() => tf.softmax(tf.tensor2d(logits, [1, logits.length])).dataSync() as Float32Array);
 }
 
 /** Every step (Huang et al. 2017). */

@@ -4,10 +4,12 @@
  * issues' bars are "mean over 10 seeded matches"); the default seeds (20000 + i) are disjoint from
  * the trainers' periodic evaluations (10000 + i), so a model picked by those is not graded on them.
  */
+import { quantile } from 'simple-statistics';
 import type { Argv, CommandModule } from 'yargs';
 import { makeEnv } from '../../envs/index.ts';
 import { evaluate, evaluateRandom } from '../../agents/evaluate.ts';
 import { loadPolicy, readAgentDescription } from '../../agents/loadPolicy.ts';
+import { actionPreference, actionProbabilities } from '../adversary/timing.ts';
 import { FileError, UserError } from '../errors.ts';
 import { ci95 } from '../experiment/metrics.ts';
 import { Rng } from '../rng.ts';
@@ -18,7 +20,19 @@ export interface EvaluateArgs {
   readonly episodes: number;
   readonly seed: number;
   readonly json?: boolean;
+  /** Also report the quantiles of the greedy steps' action preference c(s), to choose a timing beta. */
+  readonly preference?: boolean;
   readonly backend?: string | undefined;
+}
+
+/** Percentiles of c(s) that the report gives: beta = the p-th attacks about (100 - p)% of steps. */
+export const PREFERENCE_PERCENTILES = [10, 25, 50, 75, 90] as const;
+
+export interface PreferenceReport {
+  /** Greedy steps c(s) was measured on (every step of the evaluated episodes). */
+  readonly steps: number;
+  /** Percentile -> c(s), e.g. { "75": 0.061 }. */
+  readonly percentiles: Readonly<Record<string, number>>;
 }
 
 export interface EvaluateReport {
@@ -30,6 +44,7 @@ export interface EvaluateReport {
   readonly meanReturn: number;
   readonly ci95: number;
   readonly random: { readonly returns: number[]; readonly meanReturn: number; readonly ci95: number };
+  readonly preference?: PreferenceReport;
 }
 
 export async function runEvaluate(args: EvaluateArgs): Promise<EvaluateReport> {
@@ -45,7 +60,9 @@ export async function runEvaluate(args: EvaluateArgs): Promise<EvaluateReport> {
     if (shape !== policy.inputShape.join('x')) {
       throw new FileError(`${args.model}/model.json`, `takes ${policy.inputShape.join('x')} observations but ${description.env.id} gives ${shape}`);
     }
-    const greedy = evaluate(policy, env, episodes, args.seed);
+    const preferences: number[] = [];
+    const onLogits = args.preference === true ? (logits: Float32Array) => preferences.push(actionPreference(actionProbabilities(logits))) : undefined;
+    const greedy = evaluate(policy, env, episodes, args.seed, { onLogits });
     // The random player's own stream, fixed by the seed so the baseline is reproducible too.
     const random = evaluateRandom(env, episodes, args.seed, Rng.fromSeed(args.seed + 1));
     return {
@@ -57,10 +74,16 @@ export async function runEvaluate(args: EvaluateArgs): Promise<EvaluateReport> {
       meanReturn: greedy.meanReturn,
       ci95: ci95(greedy.returns),
       random: { returns: random.returns, meanReturn: random.meanReturn, ci95: ci95(random.returns) },
+      ...(args.preference === true ? { preference: preferenceReport(preferences) } : {}),
     };
   } finally {
     env.close();
   }
+}
+
+function preferenceReport(preferences: number[]): PreferenceReport {
+  const values = quantile(preferences, PREFERENCE_PERCENTILES.map((p) => p / 100));
+  return { steps: preferences.length, percentiles: Object.fromEntries(PREFERENCE_PERCENTILES.map((p, i) => [String(p), values[i] ?? Number.NaN])) };
 }
 
 export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
@@ -72,6 +95,11 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
       .option('episodes', { type: 'number', default: 10, describe: 'episodes (matches) to play' })
       .option('seed', { type: 'number', default: 20_000, describe: 'episode i resets with seed + i' })
       .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' })
+      .option('preference', {
+        type: 'boolean',
+        default: false,
+        describe: "also print percentiles of the greedy steps' action preference c(s) = max - min of softmax(logits) (Lin et al.), to set a strategic timing beta",
+      })
       .option('backend', { type: 'string', describe: 'tensor backend: auto|node|wasm|cpu' }) as unknown as Argv<EvaluateArgs>,
   handler: async (args) => {
     const report = await runEvaluate(args);
@@ -85,5 +113,10 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
         `greedy: ${fmt(report.meanReturn)} ± ${fmt(report.ci95)} (95% CI)  returns ${report.returns.join(' ')}\n` +
         `random: ${fmt(report.random.meanReturn)} ± ${fmt(report.random.ci95)} (95% CI)  returns ${report.random.returns.join(' ')}\n`,
     );
+    if (report.preference !== undefined) {
+      const { steps, percentiles } = report.preference;
+      const listed = Object.entries(percentiles).map(([p, value]) => `p${p} ${value.toPrecision(3)}`).join('  ');
+      process.stdout.write(`action preference c(s) over ${steps} greedy steps (strategic timing with beta = the p-th percentile attacks about (100 - p)% of steps): ${listed}\n`);
+    }
   },
 };

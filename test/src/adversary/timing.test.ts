@@ -2,7 +2,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../src/tensor/backend.ts';
-import { budget, everyNth, everyStep, strategic, actionPreference } from '../../../src/adversary/timing.ts';
+import { budget, everyNth, everyStep, strategic, actionPreference, actionProbabilities } from '../../../src/adversary/timing.ts';
 import { AdversarialObservation } from '../../../src/adversary/adversarialObservation.ts';
 import { makeAttack, makeTiming } from '../../../src/adversary/fromConfig.ts';
 import type { TimingStrategy } from '../../../src/adversary/types.ts';
@@ -35,6 +35,12 @@ test('timing strategies attack exactly the steps they should', () => {
   assert.deepEqual(attackedSteps(budget(0.25), preferences), [3, 7]);
   assert.deepEqual(attackedSteps(budget(0.5, 0.6), preferences), [1, 4, 6]);
   assert.ok(Math.abs(actionPreference(Float32Array.from([0.7, 0.2, 0.1])) - 0.6) < 1e-6);
+});
+
+test('actionProbabilities is the softmax of the logits, so c(s) of Q-values that differ by ln 3 is 0.5', () => {
+  const probabilities = actionProbabilities(Float32Array.from([2, 2 + Math.log(3)]));
+  assert.ok(Math.abs((probabilities[0] ?? 0) - 0.25) < 1e-6 && Math.abs((probabilities[1] ?? 0) - 0.75) < 1e-6);
+  assert.ok(Math.abs(actionPreference(probabilities) - 0.5) < 1e-6);
 });
 
 test('bad timing parameters are UserErrors naming the field', () => {

@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { runEvaluate } from '../../../src/commands/evaluate.ts';
+import { PREFERENCE_PERCENTILES, runEvaluate } from '../../../src/commands/evaluate.ts';
 import { FileError, UserError } from '../../../src/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'advgym-evaluate-'));
@@ -31,6 +31,25 @@ test('evaluate plays the seeded episodes greedily, reproducibly, beside random p
   for (const value of [...first.returns, ...first.random.returns]) assert.ok(Math.abs(value) <= 2, `a match to 2 points scores within ±2, got ${value}`);
   // The behaviour clone tracks the ball; random play loses short matches outright.
   assert.ok(first.meanReturn > first.random.meanReturn, `greedy ${first.meanReturn} should beat random ${first.random.meanReturn}`);
+});
+
+test('--preference adds the percentiles of c(s) over every greedy step without changing the play', async () => {
+  const args = { model: shortMatches, episodes: 2, seed: 5, backend: 'wasm' };
+  const plain = await runEvaluate(args);
+  const withPreference = await runEvaluate({ ...args, preference: true });
+  assert.deepEqual(withPreference.returns, plain.returns);
+  assert.equal(plain.preference, undefined);
+  const preference = withPreference.preference;
+  assert.ok(preference !== undefined);
+  assert.deepEqual(Object.keys(preference.percentiles), PREFERENCE_PERCENTILES.map(String));
+  const values = Object.values(preference.percentiles);
+  for (const [i, value] of values.entries()) {
+    assert.ok(value >= 0 && value <= 1, `c(s) is in [0, 1], got ${value}`);
+    if (i > 0) assert.ok(value >= (values[i - 1] ?? 0), `percentiles ascend: ${values.join(' ')}`);
+  }
+  // Two 2-point matches last well over a hundred agent steps; c(s) is taken at each of them.
+  assert.ok(preference.steps > 100, `steps ${preference.steps}`);
+  assert.ok((values.at(-1) ?? 0) > (values[0] ?? 0), 'a trained policy is more decided on some steps than on others');
 });
 
 test('evaluate names the bad flag or file in one line', async () => {
