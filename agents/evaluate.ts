@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Env } from '../src/gym/env.ts';
 import { mean, sampleStd } from '../src/experiment/metrics.ts';
 import type { Rng } from '../src/rng.ts';
-import type { Policy } from './policy.ts';
+import { argmax, type Policy } from './policy.ts';
 
 export interface Evaluation {
   readonly returns: number[];
@@ -29,8 +29,11 @@ export function evaluate(policy: Policy, env: Env<Float32Array>, episodes: numbe
     for (;;) {
       const action = tf.tidy(() => {
         const x = tf.tensor4d(observation, [1, h, w, k]);
-        if (onLogits !== undefined) onLogits(policy.logits(x).dataSync() as Float32Array);
-        return policy.act(x)[0] ?? 0;
+        if (onLogits === undefined) return policy.act(x)[0] ?? 0;
+        // The logits are read anyway: take the greedy action from them, not a second forward pass.
+        const logits = policy.logits(x).dataSync() as Float32Array;
+        onLogits(logits);
+        return argmax(logits);
       });
       const result = env.step(action);
       total += result.reward;

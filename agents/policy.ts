@@ -22,3 +22,14 @@ export interface Policy {
    */
   inputGradient?(obs: tf.Tensor4D, outputGradient: (logits: tf.Tensor2D) => tf.Tensor2D): LogitsAndInputGradient;
 }
+
+/**
+ * The greedy action read off one row of logits already on the CPU: the first index of the largest
+ * value, as tf.argMax (and so Policy.act) picks on ties. Callers that need the logits anyway take
+ * the action from them instead of a second forward pass.
+ */
+export function argmax(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if ((values[i] as number) > (values[best] as number)) best = i;
+  return best;
+}

@@ -5,7 +5,7 @@
  * the clean view and does on what it sees. The env never sees any of this.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Policy } from '../../agents/policy.ts';
+import { argmax, type Policy } from '../../agents/policy.ts';
 import type { Rng } from '../rng.ts';
 import { deltaNorms, type DeltaNorms } from './norms.ts';
 import { actionProbabilities } from './timing.ts';
@@ -29,12 +29,6 @@ export interface Perception {
 }
 
 const NO_DELTA: DeltaNorms = { l0: 0, l1: 0, l2: 0, linf: 0 };
-
-function argmax(values: Float32Array | Int32Array | Uint8Array): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if ((values[i] as number) > (values[best] as number)) best = i;
-  return best;
-}
 
 const NO_PROBABILITIES = new Float32Array(0);
 
