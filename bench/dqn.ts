@@ -13,7 +13,7 @@ import { parseDqnConfig } from '../agents/dqn/config.ts';
 import { DqnLearner } from '../agents/dqn/learner.ts';
 import { ReplayBuffer } from '../agents/dqn/replayBuffer.ts';
 import { trainDqn } from '../agents/dqn/train.ts';
-import { buildQNetwork } from '../agents/networks.ts';
+import { buildQNetwork, type Architecture } from '../agents/networks.ts';
 import { makeEnv } from '../envs/index.ts';
 import { Rng } from '../src/rng.ts';
 import { adam } from '../src/tensor/adam.ts';
@@ -57,13 +57,22 @@ export async function runDqnBench(): Promise<void> {
   learner.dispose();
   tapeLearner.dispose();
 
-  const out = mkdtempSync(join(tmpdir(), 'advgym-dqn-bench-'));
   const loopSteps = 1_200;
   const quiet = { update: () => undefined, log: () => undefined, stop: () => undefined };
-  const start = performance.now();
-  await trainDqn(parseDqnConfig({ totalSteps: loopSteps, learningStarts: 200, bufferSize: 2_000, epsilonDecaySteps: 10_000, evalInterval: 1e6, checkpointInterval: 1e6 }), out, { progress: quiet, skipFinal: true });
-  const loopSeconds = (performance.now() - start) / 1000;
-  rmSync(out, { recursive: true, force: true });
+  const loopTime = async (architecture: Architecture): Promise<number> => {
+    const out = mkdtempSync(join(tmpdir(), 'advgym-dqn-bench-'));
+    const start = performance.now();
+    await trainDqn(parseDqnConfig({ architecture, totalSteps: loopSteps, learningStarts: 200, bufferSize: 2_000, epsilonDecaySteps: 10_000, evalInterval: 1e6, checkpointInterval: 1e6 }), out, { progress: quiet, skipFinal: true });
+    rmSync(out, { recursive: true, force: true });
+    return (performance.now() - start) / 1000;
+  };
+  // The 2013 net and patch6 alternately, twice each, so both see the same machine load.
+  let loopSeconds = 0;
+  let patch6Seconds = 0;
+  for (let round = 0; round < 2; round++) {
+    loopSeconds += (await loopTime('dqn2013')) / 2;
+    patch6Seconds += (await loopTime('patch6')) / 2;
+  }
   const learningSteps = loopSteps - 200;
 
   console.log('| measure | value |');
@@ -74,6 +83,7 @@ export async function runDqnBench(): Promise<void> {
   console.log(`| gradient update, batch 32 (Double DQN) | ${updateMs.toFixed(1)} ms (${(1000 / updateMs).toFixed(1)} updates/s) |`);
   console.log(`| same update through tf.variableGrads, timed alternately | ${tapeUpdateMs.toFixed(1)} ms (fused ${(tapeUpdateMs / updateMs).toFixed(2)}x faster) |`);
   console.log(`| full loop, ${loopSteps} steps (200 random warm-up, then eps ~1 + update every 4) | ${(loopSteps / loopSeconds).toFixed(0)} steps/s, ${(learningSteps / 4 / loopSeconds).toFixed(1)} updates/s |`);
+  console.log(`| same loop with the patch6 net (agents/networks.ts), timed alternately | ${(loopSteps / patch6Seconds).toFixed(0)} steps/s (${(loopSeconds / patch6Seconds).toFixed(2)}x) |`);
   console.log(`| predicted learning-phase rate from the parts | ${(1000 / (greedyStepMs + (sampleMs + updateMs) / 4)).toFixed(0)} steps/s |`);
   console.log(`\nupdate / greedy step cost: ${(updateMs / greedyStepMs).toFixed(0)}x; replay sample share of an update: ${((100 * sampleMs) / (sampleMs + updateMs)).toFixed(0)}%`);
 }

@@ -79,6 +79,7 @@ test('the DQN and A3C networks are chains (A3C: the policy-logits head); other m
   const kinds = (model: tfl.LayersModel): string | undefined => traceChain(model)?.map((l) => l.kind).join(' ');
   assert.equal(kinds(buildQNetwork([84, 84, 4], 6, 1)), 'conv2d conv2d flatten dense dense');
   assert.equal(kinds(buildQNetwork([84, 84, 4], 6, 1, 'nature2015')), 'conv2d conv2d conv2d flatten dense dense');
+  assert.equal(kinds(buildQNetwork([84, 84, 4], 3, 1, 'patch6')), 'conv2d conv2d flatten dense dense');
   assert.equal(kinds(buildActorCritic([84, 84, 4], 6, 1)), 'conv2d conv2d flatten dense dense');
   assert.equal(kinds(buildActorCritic([10, 10, 2], 3, 1, 'mlp')), 'flatten dense dense');
   const pooled = tfl.sequential({ layers: [tfl.layers.conv2d({ inputShape: [8, 8, 2], filters: 3, kernelSize: 3 }), tfl.layers.maxPooling2d({ poolSize: 2 }), tfl.layers.flatten(), tfl.layers.dense({ units: 3 })] });

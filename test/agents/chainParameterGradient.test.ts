@@ -96,12 +96,13 @@ for (const backend of ['cpu', 'wasm'] as const) {
   });
 }
 
-test('the real DQN (2013, Nature 2015) and A3C nets: equal to tf.variableGrads at batch 1, 5 and 32 (wasm, 84x84)', async () => {
+test('the real DQN (2013, Nature 2015, patch6) and A3C nets: equal to tf.variableGrads at batch 1, 5 and 32 (wasm, 84x84)', async () => {
   await initBackend('wasm');
   const rng = Rng.fromSeed(43);
   for (const [name, model] of [
     ['dqn2013', buildQNetwork([84, 84, 4], 6, 1)],
     ['nature2015', buildQNetwork([84, 84, 4], 18, 2, 'nature2015')],
+    ['patch6', buildQNetwork([84, 84, 4], 3, 7, 'patch6')],
     ['a3c', buildActorCritic([84, 84, 4], 6, 3)],
   ] as const) {
     for (const batch of [1, 5, 32]) assert.equal(compare(model, batch, rng, `wasm ${name} batch ${batch}`), model.trainableWeights.length, `${name}: every weight has a gradient`);
