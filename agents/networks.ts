@@ -8,9 +8,9 @@
  * first layer reads the 84x84 frame as 14x14 non-overlapping 6x6 patches (every pixel once) where
  * the 2013 net slides an 8x8 window every 4 pixels (20x20 windows, each pixel up to 4 times): the
  * first layer does 3.6x fewer multiply-adds and the net 2.8x fewer (1.04M against 2.96M per
- * frame). A DQN update ran 2.3x faster and the whole training loop 1.8x (88 against 49 steps/s,
- * one core, side by side). The observation stays 84x84, so attacks and transfer see the same
- * input as with every other net.
+ * frame). Side by side on busy cores, a DQN update ran 2.3x faster and the whole training loop
+ * 1.6-1.8x (bench/dqn.ts times the loop). The observation stays 84x84, so attacks and transfer
+ * see the same input as with every other net.
  */
 import * as tfl from '@tensorflow/tfjs-layers';
 

@@ -4,7 +4,8 @@
  * every 4 steps), and its parts: env steps with a greedy forward pass each, replay sampling, and
  * one gradient update (Double DQN: 3 forward passes + 1 backward on the batch). The update takes the
  * fused chain gradient (agents/chainParameterGradient.ts), as the trainer does; the same update
- * through tf.variableGrads (the path for models that are not chains) is timed alternately with it.
+ * through tf.variableGrads (the path for models that are not chains) is timed alternately with it,
+ * and the full loop with the patch6 net (agents/networks.ts) alternately with the 2013 one.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

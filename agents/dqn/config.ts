@@ -11,7 +11,7 @@ export const dqnConfigSchema = z.strictObject({
   env: z.string().min(1).default('Pong-v0'),
   /** makeEnv options (frame skip, stack, size, game params). Defaults = the DQN preprocessing. */
   envOptions: z.record(z.string(), z.unknown()).default({}),
-  /** 'dqn2013' (Mnih et al. 2013, default: ~0.68M params, fast on CPU), 'nature2015', or 'patch6' (advgym's: 6x6 patches first, ~1.8x faster training; agents/networks.ts). */
+  /** 'dqn2013' (Mnih et al. 2013, default: ~0.68M params, fast on CPU), 'nature2015', or 'patch6' (advgym's: 6x6 patches first, a 1.6-1.8x faster training loop; agents/networks.ts). */
   architecture: z.enum(['dqn2013', 'nature2015', 'patch6']).default('dqn2013'),
   /** Seed for weights, exploration, replay sampling and training episodes. */
   seed: z.int().default(0),
