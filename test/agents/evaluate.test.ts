@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { evaluate } from '../../agents/evaluate.ts';
 import { makeEnv } from '../../envs/index.ts';
-import { Rng } from '../../src/rng.ts';
 import { initBackend } from '../../src/tensor/backend.ts';
 import { assertNoLeakSync } from '../helpers/leakCheck.ts';
-import { linearPolicy } from '../helpers/linearPolicy.ts';
+import { randomLinearPolicy } from '../helpers/linearPolicy.ts';
 
 before(async () => {
   await initBackend('cpu');
@@ -13,14 +12,8 @@ before(async () => {
 
 const SHAPE: [number, number, number] = [8, 8, 4];
 
-function randomLinearPolicy(seed: number): ReturnType<typeof linearPolicy> {
-  const rng = Rng.fromSeed(seed);
-  const weights = Array.from({ length: SHAPE[0] * SHAPE[1] * SHAPE[2] }, () => [rng.float() - 0.5, rng.float() - 0.5, rng.float() - 0.5]);
-  return linearPolicy(weights, SHAPE);
-}
-
 test('evaluate hands onLogits the logits of every step without changing the play, and leaks no tensors', () => {
-  const policy = randomLinearPolicy(3);
+  const policy = randomLinearPolicy(SHAPE, 3);
   const env = makeEnv('Pong-v0', { size: 8, maxEpisodeSteps: 40 });
   const seen: Float32Array[] = [];
   const plain = evaluate(policy, env, 2, 7);

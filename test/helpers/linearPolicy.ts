@@ -1,6 +1,7 @@
 /** A hand-weighted linear policy (logits = flatten(obs) . W + b) whose gradients are known in closed form. */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Policy } from '../../agents/policy.ts';
+import { Rng } from '../../src/rng.ts';
 
 export function linearPolicy(weights: number[][], inputShape: [number, number, number], bias?: number[]): Policy & { weights: number[][] } {
   const inputs = inputShape[0] * inputShape[1] * inputShape[2];
@@ -15,6 +16,13 @@ export function linearPolicy(weights: number[][], inputShape: [number, number, n
     logits: (obs) => tf.tidy(() => tf.add(tf.matMul(tf.reshape(obs, [obs.shape[0], inputs]), w), b) as tf.Tensor2D),
     act: (obs) => tf.tidy(() => Array.from(tf.argMax(tf.add(tf.matMul(tf.reshape(obs, [obs.shape[0], inputs]), w), b), 1).dataSync())),
   };
+}
+
+/** A linear policy with standard-normal weights drawn from `seed` (row by row) and no bias. */
+export function randomLinearPolicy(inputShape: [number, number, number], seed: number, actions = 3): ReturnType<typeof linearPolicy> {
+  const rng = Rng.fromSeed(seed);
+  const inputs = inputShape[0] * inputShape[1] * inputShape[2];
+  return linearPolicy(Array.from({ length: inputs }, () => Array.from({ length: actions }, () => rng.normal())), inputShape);
 }
 
 /** Closed-form attack direction: W (softmax(z) - onehot(label)), sign flipped for a target. */

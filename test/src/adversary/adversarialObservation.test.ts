@@ -8,7 +8,7 @@ import { makeAttack, makeTiming } from '../../../src/adversary/fromConfig.ts';
 import { actionPreference } from '../../../src/adversary/timing.ts';
 import type { TimingContext } from '../../../src/adversary/types.ts';
 import { Rng } from '../../../src/rng.ts';
-import { linearPolicy } from '../../helpers/linearPolicy.ts';
+import { randomLinearPolicy, type linearPolicy } from '../../helpers/linearPolicy.ts';
 
 before(async () => {
   await initBackend('cpu');
@@ -17,19 +17,14 @@ before(async () => {
 const SHAPE: [number, number, number] = [4, 4, 2];
 const SIZE = 32;
 
-function randomLinear(seed: number, actions = 3): ReturnType<typeof linearPolicy> {
-  const rng = Rng.fromSeed(seed);
-  return linearPolicy(Array.from({ length: SIZE }, () => Array.from({ length: actions }, () => rng.normal())), SHAPE);
-}
-
 function observations(seed: number, count: number): Float32Array[] {
   const rng = Rng.fromSeed(seed);
   return Array.from({ length: count }, () => Float32Array.from({ length: SIZE }, () => rng.float()));
 }
 
 test('black-box transfer: the attack uses the source gradient, actions and timing are read as documented', () => {
-  const victim = randomLinear(1);
-  const source = randomLinear(2);
+  const victim = randomLinearPolicy(SHAPE, 1);
+  const source = randomLinearPolicy(SHAPE, 2);
   const contexts: TimingContext[] = [];
   const adversary = new AdversarialObservation({
     victim,
@@ -57,7 +52,7 @@ test('black-box transfer: the attack uses the source gradient, actions and timin
 });
 
 test('strategic timing through the wrapper attacks exactly the steps whose preference reaches beta', () => {
-  const victim = randomLinear(5);
+  const victim = randomLinearPolicy(SHAPE, 5);
   const beta = 0.5;
   const adversary = new AdversarialObservation({
     victim,
@@ -80,7 +75,7 @@ test('strategic timing through the wrapper attacks exactly the steps whose prefe
 });
 
 test('the budget resets per episode while the attack rate spans episodes; random attacks are seeded', () => {
-  const victim = randomLinear(8);
+  const victim = randomLinearPolicy(SHAPE, 8);
   const run = (): { attacked: boolean[]; seen: Float32Array[]; rate: number } => {
     const adversary = new AdversarialObservation({
       victim,
@@ -121,7 +116,7 @@ test('white-box, every step: the clean action comes from the attack\'s own forwa
     { kind: 'fgsm', eps: 0.1, norm: 'linf' },
     { kind: 'pgd', eps: 0.1, norm: 'linf', steps: 3, randomStart: true },
   ] as const) {
-    const base = randomLinear(8);
+    const base = randomLinearPolicy(SHAPE, 8);
     const { policy: victim, calls } = counted(base);
     const adversary = new AdversarialObservation({ victim, source: victim, attack: makeAttack(config), timing: makeTiming({ kind: 'every' }), rng: Rng.fromSeed(9) });
     const all = observations(10, 30);
