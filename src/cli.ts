@@ -5,6 +5,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { UserError } from './errors.ts';
+import { averageCommand } from './commands/average.ts';
 import { evaluateCommand } from './commands/evaluate.ts';
 import { listCommand } from './commands/list.ts';
 import { recordCommand } from './commands/record.ts';
@@ -27,6 +28,7 @@ try {
     .scriptName('advgym')
     .usage('$0 <command> [options]\n\nA testbed for adversarial attacks on deep RL agents.')
     .option('verbose', { type: 'boolean', default: false, describe: 'print stack traces on errors' })
+    .command(averageCommand)
     .command(evaluateCommand)
     .command(listCommand)
     .command(recordCommand)

@@ -64,7 +64,7 @@ export const dqnConfigSchema = z.strictObject({
   epsilonStart: z.number().min(0).max(1).default(1),
   epsilonEnd: z.number().min(0).max(1).default(0.01),
   epsilonDecaySteps: z.int().min(1).default(120_000),
-  /** Agent steps between greedy evaluations (the best-so-far weights go to OUT/best/). */
+  /** Agent steps between greedy evaluations (OUT's model files hold the best so far until the final weights replace them). */
   evalInterval: z.int().min(1).default(25_000),
   /** Greedy episodes per periodic evaluation (episode i seeded evalSeed + i). */
   evalEpisodes: z.int().min(1).default(3),
@@ -76,6 +76,13 @@ export const dqnConfigSchema = z.strictObject({
   logInterval: z.int().min(1).default(2_000),
   /** Agent steps between checkpoints (and training.csv / learning-curve.png refreshes). */
   checkpointInterval: z.int().min(1).default(25_000),
+  /**
+   * Agent steps between weight snapshots, OUT/snapshots/step-N/ (a model folder each, 2.7 MB for the
+   * 2013 network), for `advgym average` (stochastic weight averaging, Izmailov et al. 2018). 0 = none.
+   */
+  snapshotInterval: z.int().min(0).default(0),
+  /** First agent step that may be snapshotted: averaging wants the annealed end of a run, not its start. */
+  snapshotStart: z.int().min(0).default(0),
 });
 
 export type DqnConfig = z.output<typeof dqnConfigSchema>;

@@ -33,6 +33,8 @@ import { clipReward } from '../training/clipReward.ts';
 import { LifeLossTracker } from '../training/lifeLoss.ts';
 
 export const CHECKPOINT_DIR = 'checkpoint';
+/** Weight snapshots for averaging (config.snapshotInterval); not part of the model folder contract. */
+export const SNAPSHOTS_DIR = 'snapshots';
 
 /** Counters and RNG saved with each checkpoint. */
 export interface DqnTrainingState {
@@ -235,6 +237,9 @@ export async function trainDqn(config: DqnConfig, outDir: string, options: DqnTr
         writeFileAtomic(join(outDir, 'learning-curve.png'), log.renderCurve(`DQN on ${config.env}`));
         await checkpoint();
       }
+      if (config.snapshotInterval > 0 && step >= config.snapshotStart && step % config.snapshotInterval === 0) {
+        await writeSnapshot(config, outDir, learner, evalEnv, snapshot());
+      }
     }
     // A kill (SIGINT) or a step limit saves where it stopped, so --resume continues from here.
     await checkpoint();
@@ -269,6 +274,25 @@ async function writeModelFiles(config: DqnConfig, outDir: string, learner: DqnLe
   await saveModel(learner.online, outDir);
   writeJsonAtomic(join(outDir, 'config.json'), config);
   writeJsonAtomic(join(outDir, 'agent.json'), {
+    ...agentDescription(config, env, state, weights),
+    evaluation: { episodes, returns: evaluation.returns, meanReturn: evaluation.meanReturn, stdReturn: evaluation.stdReturn, seed: config.evalSeed },
+    randomBaseline: { episodes, meanReturn: random.meanReturn, stdReturn: random.stdReturn, seed: config.evalSeed },
+  });
+  return random;
+}
+
+/** A model folder of the online weights at this step, OUT/snapshots/step-N/, ungraded (grading costs minutes). */
+async function writeSnapshot(config: DqnConfig, outDir: string, learner: DqnLearner, env: Env<Float32Array>, state: DqnTrainingState): Promise<void> {
+  await writeCheckpointDir(join(outDir, SNAPSHOTS_DIR, `step-${state.step}`), async (dir) => {
+    await saveModel(learner.online, dir);
+    writeJsonAtomic(join(dir, 'config.json'), config);
+    writeJsonAtomic(join(dir, 'agent.json'), agentDescription(config, env, state, `snapshot at step ${state.step}`));
+  });
+}
+
+/** agent.json's description of the network and the run so far, without a grade. */
+function agentDescription(config: DqnConfig, env: Env<Float32Array>, state: DqnTrainingState, weights: string): Record<string, unknown> {
+  return {
     algorithm: 'dqn',
     weights,
     env: { id: config.env, options: config.envOptions },
@@ -279,8 +303,5 @@ async function writeModelFiles(config: DqnConfig, outDir: string, learner: DqnLe
     updates: state.updates,
     wallTimeSeconds: state.wallSeconds,
     backend: backendInfo().name,
-    evaluation: { episodes, returns: evaluation.returns, meanReturn: evaluation.meanReturn, stdReturn: evaluation.stdReturn, seed: config.evalSeed },
-    randomBaseline: { episodes, meanReturn: random.meanReturn, stdReturn: random.stdReturn, seed: config.evalSeed },
-  });
-  return random;
+  };
 }

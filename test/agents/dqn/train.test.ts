@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
@@ -179,4 +179,28 @@ test('a non-finite loss stops training with a one-line error and keeps the last 
   const { learner, state } = await loadDqnCheckpoint(out, config);
   learner.dispose();
   assert.equal(state.step, 100);
+});
+
+test('snapshots: a model folder of the online weights every snapshotInterval steps from snapshotStart on', async () => {
+  const out = tempDir('dqn');
+  const config = tinyConfig({ totalSteps: 200, learningStarts: 50, snapshotInterval: 50, snapshotStart: 100 });
+  await trainDqn(config, out, { makeEnv: () => new DotEnv(), progress: quiet, skipFinal: true });
+  const snapshots = join(out, 'snapshots');
+  assert.deepEqual(readdirSync(snapshots).sort(), ['step-100', 'step-150', 'step-200']);
+  const agent = JSON.parse(readFileSync(join(snapshots, 'step-150', 'agent.json'), 'utf8')) as { trainedSteps: number; weights: string; actionCount: number };
+  assert.equal(agent.trainedSteps, 150);
+  assert.equal(agent.weights, 'snapshot at step 150');
+  assert.equal(agent.actionCount, 3);
+  // The last snapshot is the checkpoint's online network; an earlier one is not (training went on).
+  const { learner } = await loadDqnCheckpoint(out, config);
+  const x = tf.randomUniform([4, ...DOT_SHAPE], 0, 1, 'float32', 5);
+  const q = async (dir: string): Promise<number[]> => {
+    const policy = await loadPolicy(join(snapshots, dir));
+    return Array.from(tf.tidy(() => policy.logits(x).dataSync()));
+  };
+  const online = Array.from(tf.tidy(() => (learner.online.predict(x) as tf.Tensor).dataSync()));
+  learner.dispose();
+  assert.deepEqual(await q('step-200'), online);
+  assert.notDeepEqual(await q('step-100'), online);
+  x.dispose();
 });
