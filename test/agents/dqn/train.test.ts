@@ -15,6 +15,7 @@ import type { TrainingProgress } from '../../../agents/training/progress.ts';
 import { UserError } from '../../../src/errors.ts';
 import { Rng } from '../../../src/rng.ts';
 import { initBackend } from '../../../src/tensor/backend.ts';
+import { loadModel } from '../../../src/tensor/fileIO.ts';
 import { assertNoGrowth } from '../../helpers/leakCheck.ts';
 import { tempDir } from '../../helpers/tempDir.ts';
 import { DOT_SHAPE, DotEnv } from './dotEnv.ts';
@@ -195,8 +196,10 @@ test('snapshots: a model folder of the online weights every snapshotInterval ste
   const { learner } = await loadDqnCheckpoint(out, config);
   const x = tf.randomUniform([4, ...DOT_SHAPE], 0, 1, 'float32', 5);
   const q = async (dir: string): Promise<number[]> => {
-    const policy = await loadPolicy(join(snapshots, dir));
-    return Array.from(tf.tidy(() => policy.logits(x).dataSync()));
+    const model = await loadModel(join(snapshots, dir));
+    const values = Array.from(tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync()));
+    model.dispose();
+    return values;
   };
   const online = Array.from(tf.tidy(() => (learner.online.predict(x) as tf.Tensor).dataSync()));
   learner.dispose();
