@@ -49,13 +49,20 @@ class FrameWatch extends Wrapper<Uint8Array, Uint8Array> {
 /** Follows rallies and judges each lost point from the state at the ball's last launch. */
 class LostPointLog {
   readonly points: LostPoint[] = [];
+  /** Balls sent towards the agent, by horizontal speed. */
+  readonly faced = new Map<number, number>();
   private launch: PongState | undefined;
   private hits = 0;
 
   onFrame(before: PongState, after: PongState, reward: number): void {
     const served = before.serveDelay > 0 && after.serveDelay === 0;
     if (before.ballVx * after.ballVx < 0) this.hits++;
-    if (served || (before.ballVx < 0 && after.ballVx > 0)) this.launch = after;
+    if (served || (before.ballVx < 0 && after.ballVx > 0)) {
+      this.launch = after;
+      // A serve may go either way: count only balls coming at the agent (positive vx), and not the
+      // frame of a point, where the new serve's velocity is set while the ball still waits.
+      if (after.ballVx > 0 && reward === 0) this.faced.set(after.ballVx, (this.faced.get(after.ballVx) ?? 0) + 1);
+    }
     if (reward === -1 && this.launch !== undefined) this.points.push(this.judge(this.launch, before));
     if (reward !== 0) {
       this.launch = undefined;
@@ -99,4 +106,9 @@ for (let episode = 0; episode < Number(episodes); episode++) {
 const reachable = log.points.filter((point) => point.slackFrames >= 0);
 const comfortably = log.points.filter((point) => point.slackFrames >= 10);
 console.log(`${modelDir}: mean return ${(total / Number(episodes)).toFixed(2)} over ${episodes} matches (seeds ${firstSeed}..)`);
+// Faster balls leave fewer agent steps to line the paddle up (frame skip 3): where the misses sit.
+const bySpeed = new Map<number, number>();
+for (const point of log.points) bySpeed.set(Math.abs(point.ballVx), (bySpeed.get(Math.abs(point.ballVx)) ?? 0) + 1);
+const speeds = [...log.faced.entries()].sort(([a], [b]) => a - b).map(([speed, faced]) => `${speed}: ${bySpeed.get(speed) ?? 0}/${faced}`);
 console.log(`points lost: ${log.points.length}; reachable from the paddle's place at the ball's launch: ${reachable.length} (${comfortably.length} with >= 10 frames to spare); off a serve: ${log.points.filter((p) => p.hits === 0).length}`);
+console.log(`lost / faced by the ball's horizontal speed (logical pixels per frame; serves go at ${defaultPongParams.serveSpeed}, the cap is ${defaultPongParams.maxBallSpeed}): ${speeds.join(', ')}`);
