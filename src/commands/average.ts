@@ -15,7 +15,7 @@ import { writeJsonAtomic } from '../atomicWrite.ts';
 import { FileError, UserError } from '../errors.ts';
 import { sampleStd } from '../experiment/metrics.ts';
 import { saveModel } from '../tensor/fileIO.ts';
-import { initBackendFromFlag, positiveInteger } from './checks.ts';
+import { initBackendFromFlag, integer, positiveInteger } from './checks.ts';
 import { runEvaluate } from './evaluate.ts';
 
 export interface AverageArgs {
@@ -38,8 +38,7 @@ const PER_FOLDER_FIELDS = ['weights', 'evaluation', 'randomBaseline'] as const;
 
 export async function runAverage(args: AverageArgs): Promise<AverageReport> {
   const episodes = positiveInteger('episodes', args.episodes);
-  if (!Number.isInteger(args.seed)) throw new UserError(`--seed: must be an integer, got ${args.seed}`);
-  if (args.models.length < 2) throw new UserError(`average: name at least 2 model folders to average, got ${args.models.length}`);
+  integer('seed', args.seed);
   if (existsSync(args.out) && args.force !== true) throw new UserError(`--out: ${args.out} already exists; pass --force to replace the whole folder`);
   const description = sameAgent(args.models);
   await initBackendFromFlag(args.backend);
@@ -49,6 +48,8 @@ export async function runAverage(args: AverageArgs): Promise<AverageReport> {
     await writeCheckpointDir(args.out, async (dir) => {
       await saveModel(model, dir);
       const agent = { ...description, weights: `mean of ${args.models.length} snapshots`, averagedFrom: args.models };
+      // Graded through runEvaluate, which reads the folder (agent.json included) as `advgym evaluate`
+      // would; the grade is then added to agent.json.
       writeJsonAtomic(join(dir, 'agent.json'), agent);
       // The last snapshot's resolved training config, when it has one: the run's final settings.
       const config = join(args.models.at(-1) as string, 'config.json');

@@ -7,6 +7,11 @@ export function positiveInteger(name: string, value: number): number {
   return value;
 }
 
+export function integer(name: string, value: number): number {
+  if (!Number.isInteger(value)) throw new UserError(`--${name}: must be an integer, got ${value}`);
+  return value;
+}
+
 /** Starts the tensor backend named by --backend (or ADVGYM_BACKEND, or auto). */
 export function initBackendFromFlag(flag: string | undefined): Promise<string> {
   return initBackend(flag === undefined ? undefined : parseBackendChoice(flag, '--backend'));

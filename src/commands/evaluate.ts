@@ -10,10 +10,10 @@ import { makeEnv } from '../../envs/index.ts';
 import { evaluate, evaluateRandom } from '../../agents/evaluate.ts';
 import { loadPolicy, readAgentDescription } from '../../agents/loadPolicy.ts';
 import { actionPreference, actionProbabilities } from '../adversary/timing.ts';
-import { FileError, UserError } from '../errors.ts';
+import { FileError } from '../errors.ts';
 import { ci95 } from '../experiment/metrics.ts';
 import { Rng } from '../rng.ts';
-import { initBackendFromFlag, positiveInteger } from './checks.ts';
+import { initBackendFromFlag, integer, positiveInteger } from './checks.ts';
 
 export interface EvaluateArgs {
   readonly model: string;
@@ -49,7 +49,7 @@ export interface EvaluateReport {
 
 export async function runEvaluate(args: EvaluateArgs): Promise<EvaluateReport> {
   const episodes = positiveInteger('episodes', args.episodes);
-  if (!Number.isInteger(args.seed)) throw new UserError(`--seed: must be an integer, got ${args.seed}`);
+  integer('seed', args.seed);
   const description = readAgentDescription(args.model);
   if (description.env === undefined) throw new FileError(`${args.model}/agent.json`, "names no env (expected env.id)");
   await initBackendFromFlag(args.backend);

@@ -15,7 +15,7 @@ import { recordEpisodes } from '../record/recordEpisodes.ts';
 import { scriptedAgentFor } from '../record/scriptedAgents.ts';
 import { recordAttackGif } from '../record/recordAttack.ts';
 import { addAttackFlags, attackExperimentFromFlags, givenAttackFlags, type AttackFlags } from './attackFlags.ts';
-import { positiveInteger } from './checks.ts';
+import { integer, positiveInteger } from './checks.ts';
 
 interface RecordArgs extends AttackFlags {
   env: string;
@@ -56,7 +56,7 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
     positiveInteger('episodes', args.episodes);
     positiveInteger('scale', args.scale);
     positiveInteger('max-frames', args['max-frames']);
-    if (!Number.isInteger(args.seed)) throw new UserError(`--seed: must be an integer, got ${args.seed}`);
+    integer('seed', args.seed);
     const game = args['points-to-win'] === undefined ? {} : { pointsToWin: positiveInteger('points-to-win', args['points-to-win']) };
     // Flags are checked before any model is loaded, so a typo fails at once.
     const experiment = args.model === undefined ? undefined : attackExperimentFromFlags(args, { victim: args.model, env: { id: args.env, options: { game } } });

@@ -7,8 +7,7 @@ import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { defaultBehaviourCloningConfig, trainBehaviourCloning } from '../../agents/bc/train.ts';
 import { UserError } from '../errors.ts';
-import { positiveInteger } from './checks.ts';
-import { initBackendFromFlag } from './checks.ts';
+import { initBackendFromFlag, integer, positiveInteger } from './checks.ts';
 import { runTrainA3c } from './trainA3c.ts';
 import { runTrainDqn } from './trainDqn.ts';
 
@@ -54,8 +53,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
       return;
     }
     if (existsSync(join(args.out, 'model.json')) && !args.force) throw new UserError(`--out: ${args.out} already holds a model; pass --force to replace it`);
-    const seed = args.seed ?? defaultBehaviourCloningConfig.seed;
-    if (!Number.isInteger(seed)) throw new UserError(`--seed: must be an integer, got ${seed}`);
+    const seed = integer('seed', args.seed ?? defaultBehaviourCloningConfig.seed);
     await initBackendFromFlag(args.backend);
     const game = args['points-to-win'] === undefined ? {} : { pointsToWin: positiveInteger('points-to-win', args['points-to-win']) };
     await trainBehaviourCloning(

@@ -3,8 +3,7 @@
  * layer onto a config before the algorithm's strict schema validates it.
  */
 import { readJsonObject } from '../readJsonObject.ts';
-import { UserError } from '../errors.ts';
-import { positiveInteger } from './checks.ts';
+import { integer, positiveInteger } from './checks.ts';
 
 export interface TrainRunArgs {
   readonly env?: string | undefined;
@@ -27,8 +26,7 @@ export function layeredTrainConfig(args: TrainRunArgs, recorded: () => Record<st
   if (args.env !== undefined) overrides['env'] = args.env;
   if (args.steps !== undefined) overrides['totalSteps'] = positiveInteger('steps', args.steps);
   if (args.seed !== undefined) {
-    if (!Number.isInteger(args.seed)) throw new UserError(`--seed: must be an integer, got ${args.seed}`);
-    overrides['seed'] = args.seed;
+    overrides['seed'] = integer('seed', args.seed);
   }
   return { ...base, ...overrides, ...extra };
 }
