@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDqnConfig } from '../agents/dqn/config.ts';
 import { DqnLearner } from '../agents/dqn/learner.ts';
+import { PrioritizedReplayBuffer } from '../agents/dqn/prioritizedReplay.ts';
 import { ReplayBuffer } from '../agents/dqn/replayBuffer.ts';
 import { trainDqn } from '../agents/dqn/train.ts';
 import { buildQNetwork, type Architecture } from '../agents/networks.ts';
@@ -48,6 +49,18 @@ export async function runDqnBench(): Promise<void> {
   const randomStepMs = time(() => step(false), 2_000);
   const greedyStepMs = time(() => step(true), 300);
   const sampleMs = time(() => buffer.sample(32, rng), 50);
+  // Filled by random play apart from the timed steps above, which stay one replay add each.
+  const prioritized = new PrioritizedReplayBuffer(5_000, shape, { alpha: 0.5, epsilon: 1e-6 });
+  let previous = env.reset({ seed: 1 }).observation;
+  for (let i = 0; i < 2_000; i++) {
+    const action = rng.int(0, env.actionSpace.n - 1);
+    const result = env.step(action);
+    const ended = result.terminated || result.truncated;
+    prioritized.add(previous, action, result.reward, result.observation, result.terminated, ended);
+    previous = ended ? env.reset().observation : result.observation;
+  }
+  const tdErrors = Float32Array.from({ length: 32 }, () => rng.uniform(-2, 2));
+  const prioritizedSampleMs = time(() => prioritized.updatePriorities(prioritized.sample(32, rng, { beta: 0.5 }).slots, tdErrors), 50);
   let updateMs = 0;
   let tapeUpdateMs = 0;
   for (const l of [learner, tapeLearner]) l.update(buffer.sample(32, rng), shape); // warm-up (kernel compilation, Adam slots)
@@ -81,6 +94,7 @@ export async function runDqnBench(): Promise<void> {
   console.log(`| env step + replay add, random action | ${randomStepMs.toFixed(3)} ms (${(1000 / randomStepMs).toFixed(0)} steps/s) |`);
   console.log(`| env step + replay add + greedy forward | ${greedyStepMs.toFixed(2)} ms (${(1000 / greedyStepMs).toFixed(0)} steps/s) |`);
   console.log(`| replay sample, batch 32 | ${sampleMs.toFixed(2)} ms |`);
+  console.log(`| prioritized replay sample + priority update, batch 32 | ${prioritizedSampleMs.toFixed(2)} ms (${(prioritizedSampleMs / sampleMs).toFixed(2)}x uniform) |`);
   console.log(`| gradient update, batch 32 (Double DQN) | ${updateMs.toFixed(1)} ms (${(1000 / updateMs).toFixed(1)} updates/s) |`);
   console.log(`| same update through tf.variableGrads, timed alternately | ${tapeUpdateMs.toFixed(1)} ms (fused ${(tapeUpdateMs / updateMs).toFixed(2)}x faster) |`);
   console.log(`| full loop, ${loopSteps} steps (200 random warm-up, then eps ~1 + update every 4) | ${(loopSteps / loopSeconds).toFixed(0)} steps/s, ${(learningSteps / 4 / loopSeconds).toFixed(1)} updates/s |`);

@@ -58,6 +58,18 @@ export const dqnConfigSchema = z.strictObject({
    * Hessel et al. 2018: 3). 1 = the one-step targets of Nature DQN.
    */
   nStep: z.int().min(1).max(20).default(1),
+  /**
+   * Proportional prioritized replay (Schaul et al. 2016; Rainbow, Hessel et al. 2018): sample
+   * transitions in proportion to (|TD error| + priorityEpsilon)^priorityAlpha, weight their loss by
+   * importance weights with exponent beta. false = uniform replay, as Nature DQN.
+   */
+  prioritizedReplay: z.boolean().default(false),
+  /** Priority exponent. Rainbow: 0.5; Schaul et al. (proportional): 0.6. */
+  priorityAlpha: z.number().min(0).max(1).default(0.5),
+  /** Importance-sampling exponent at step 0, annealed linearly to 1 at totalSteps. Rainbow and Schaul et al.: 0.4. */
+  priorityBetaStart: z.number().min(0).max(1).default(0.4),
+  /** Added to |TD error| so every transition keeps a chance of replay. */
+  priorityEpsilon: z.number().positive().default(1e-6),
   /** Double DQN targets (van Hasselt et al. 2016): online net picks, target net evaluates. */
   doubleDqn: z.boolean().default(true),
   /** Epsilon-greedy: linear decay from start to end over `epsilonDecaySteps` (Nature: 1 -> 0.1 over 1M frames). */
@@ -112,4 +124,10 @@ export function learningRateAt(config: Pick<DqnConfig, 'learningRate' | 'learnin
 export function epsilonAt(config: Pick<DqnConfig, 'epsilonStart' | 'epsilonEnd' | 'epsilonDecaySteps'>, step: number): number {
   const fraction = Math.min(1, step / config.epsilonDecaySteps);
   return config.epsilonStart + fraction * (config.epsilonEnd - config.epsilonStart);
+}
+
+/** Prioritized replay's importance-sampling exponent: linear from priorityBetaStart at step 0 to 1 at totalSteps. */
+export function priorityBetaAt(config: Pick<DqnConfig, 'priorityBetaStart' | 'totalSteps'>, step: number): number {
+  const fraction = Math.min(1, step / config.totalSteps);
+  return config.priorityBetaStart + fraction * (1 - config.priorityBetaStart);
 }

@@ -20,6 +20,12 @@ export interface LearnerSettings {
   readonly huberDelta: number;
 }
 
+/** What one update reports: the batch's loss and each sample's TD error, target minus Q(s, a), before the step. */
+export interface UpdateResult {
+  readonly loss: number;
+  readonly tdErrors: Float32Array;
+}
+
 export interface LearnerOptions {
   /** false: always tf.variableGrads (the reference the fused gradient is tested and timed against). */
   readonly fusedGradient?: boolean;
@@ -64,8 +70,11 @@ export class DqnLearner {
     });
   }
 
-  /** One gradient step on a replay batch; returns the loss (NaN/Inf is the caller's to handle). */
-  update(batch: ReplayBatch, shape: readonly [number, number, number]): number {
+  /**
+   * One gradient step on a replay batch, each sample's Huber loss weighted by `batch.weights`
+   * (1 unless prioritized). A NaN/Inf loss is the caller's to handle.
+   */
+  update(batch: ReplayBatch, shape: readonly [number, number, number]): UpdateResult {
     const { gamma, doubleDqn, maxGradNorm } = this.settings;
     const size = batch.actions.length;
     return tf.tidy(() => {
@@ -80,8 +89,9 @@ export class DqnLearner {
         gamma,
       });
       const actionMask = tf.oneHot(tf.tensor1d(batch.actions, 'int32'), this.online.outputs[0]?.shape[1] ?? 0) as tf.Tensor2D;
-      const { loss, grads } =
-        this.chain === undefined ? this.tapeGradients(obs, actionMask, targets) : this.chainGradients(this.chain, obs, actionMask, targets);
+      const weights = tf.tensor1d(batch.weights);
+      const { chosen, grads } =
+        this.chain === undefined ? this.tapeGradients(obs, actionMask, targets, weights) : this.chainGradients(this.chain, obs, actionMask, targets, weights);
       const names = Object.keys(grads);
       let scale: tf.Scalar | number = 1;
       if (maxGradNorm > 0) {
@@ -89,38 +99,47 @@ export class DqnLearner {
         scale = tf.minimum(1, tf.div(maxGradNorm, tf.maximum(norm, 1e-6))) as tf.Scalar;
       }
       this.optimizer.applyGradients(Object.fromEntries(names.map((n) => [n, tf.mul(grads[n] as tf.Tensor, scale)])));
-      return loss.dataSync()[0] ?? Number.NaN;
+      const tdErrors = tf.sub(targets, chosen);
+      // One read back for both: the loss first, then the TD errors.
+      const read = tf.concat([tf.reshape(huberLoss(targets, chosen, this.settings.huberDelta, weights), [1]), tdErrors]).dataSync() as Float32Array;
+      return { loss: read[0] ?? Number.NaN, tdErrors: read.slice(1) };
     });
   }
 
   /**
-   * The loss is L = mean_i huber(y_i - q_i), q_i = Q(s_i, a_i) = sum_j Q[i, j] mask[i, j]. Huber's
-   * derivative in q is clip(q - y, -delta, delta) (its quadratic part gives q - y, its linear part
-   * delta * sign(q - y)), so
-   *   dL/dQ[i, j] = mask[i, j] * clip(q_i - y_i, -delta, delta) / batch,
+   * The loss is L = mean_i w_i huber(y_i - q_i), q_i = Q(s_i, a_i) = sum_j Q[i, j] mask[i, j].
+   * Huber's derivative in q is clip(q - y, -delta, delta) (its quadratic part gives q - y, its
+   * linear part delta * sign(q - y)), so
+   *   dL/dQ[i, j] = mask[i, j] * w_i * clip(q_i - y_i, -delta, delta) / batch,
    * which is what tf.variableGrads derives through huberLoss (at |q - y| = delta both sides agree).
+   * Returns the gradients and q (the chosen Q-values before the step).
    */
-  private chainGradients(chain: ChainNet, obs: tf.Tensor4D, actionMask: tf.Tensor2D, targets: tf.Tensor1D): { loss: tf.Scalar; grads: tf.NamedTensorMap } {
+  private chainGradients(chain: ChainNet, obs: tf.Tensor4D, actionMask: tf.Tensor2D, targets: tf.Tensor1D, weights: tf.Tensor1D): { chosen: tf.Tensor1D; grads: tf.NamedTensorMap } {
     const { huberDelta } = this.settings;
     const chosenQ = (q: tf.Tensor2D): tf.Tensor1D => tf.sum(tf.mul(q, actionMask), 1);
     const { outputs, gradients } = chainParameterGradients(chain, obs, ([q]) => {
       const chosen = chosenQ(q as tf.Tensor2D);
-      const dChosen = tf.div(tf.clipByValue(tf.sub(chosen, targets), -huberDelta, huberDelta), chosen.size);
+      const dChosen = tf.div(tf.mul(weights, tf.clipByValue(tf.sub(chosen, targets), -huberDelta, huberDelta)), chosen.size);
       return [tf.mul(actionMask, tf.expandDims(dChosen, 1))];
     });
-    const loss = huberLoss(targets, chosenQ(outputs[0] as tf.Tensor2D), huberDelta);
-    return { loss, grads: Object.fromEntries(chain.variables.map((v, i) => [(v.read() as tf.Variable).name, gradients[i] as tf.Tensor])) };
+    return { chosen: chosenQ(outputs[0] as tf.Tensor2D), grads: Object.fromEntries(chain.variables.map((v, i) => [(v.read() as tf.Variable).name, gradients[i] as tf.Tensor])) };
   }
 
-  private tapeGradients(obs: tf.Tensor4D, actionMask: tf.Tensor2D, targets: tf.Tensor1D): { loss: tf.Scalar; grads: tf.NamedTensorMap } {
+  private tapeGradients(obs: tf.Tensor4D, actionMask: tf.Tensor2D, targets: tf.Tensor1D, weights: tf.Tensor1D): { chosen: tf.Tensor1D; grads: tf.NamedTensorMap } {
     const { huberDelta } = this.settings;
     const variables = this.online.trainableWeights.map((w) => w.read() as tf.Variable);
-    const { value, grads } = tf.variableGrads(() => {
+    let kept: tf.Tensor1D | undefined;
+    const { grads } = tf.variableGrads(() => {
       const q = this.online.apply(obs, { training: true }) as tf.Tensor2D;
-      const chosen = tf.sum(tf.mul(q, actionMask), 1) as tf.Tensor1D;
-      return huberLoss(targets, chosen, huberDelta);
+      // Kept out of the tape's scope (which keeps only the loss), so no second forward pass is needed.
+      kept = tf.keep(tf.sum(tf.mul(q, actionMask), 1) as tf.Tensor1D);
+      return huberLoss(targets, kept, huberDelta, weights);
     }, variables);
-    return { loss: value, grads };
+    if (kept === undefined) throw new Error('DqnLearner: the loss function did not run');
+    // A clone belongs to the caller's tidy; the kept original would otherwise leak.
+    const chosen = tf.clone(kept);
+    kept.dispose();
+    return { chosen, grads };
   }
 
   dispose(): void {

@@ -30,6 +30,18 @@ export interface ReplayBatch {
   readonly steps: Float32Array;
   /** 1 where the target must not bootstrap (the episode terminated, or a life was lost with terminalOnLifeLoss), else 0. Truncation bootstraps. */
   readonly dones: Float32Array;
+  /** The ring slot of each sample's first transition (what prioritized replay re-prioritizes after the update). */
+  readonly slots: Int32Array;
+  /** Importance-sampling weight of each sample's loss: 1 for uniform sampling (prioritizedReplay.ts). */
+  readonly weights: Float32Array;
+}
+
+export interface SampleOptions {
+  /** Rewards summed per multi-step sample (1 = one-step transitions). */
+  readonly nStep?: number;
+  readonly gamma?: number;
+  /** Prioritized replay's importance-sampling exponent; uniform sampling ignores it. */
+  readonly beta?: number;
 }
 
 export class ReplayBuffer {
@@ -89,6 +101,7 @@ export class ReplayBuffer {
     this.rewards[slot] = reward;
     this.noBootstrap[slot] = noBootstrap ? 1 : 0;
     this.valid[slot] = 1;
+    this.transitionStored(slot);
     this.transitions++;
     this.advance();
     this.writeFrame(nextObservation);
@@ -112,9 +125,10 @@ export class ReplayBuffer {
    * truncation or at the newest transition held (both bootstrap from the observation reached,
    * with gamma^steps).
    */
-  sample(batchSize: number, rng: Rng, { nStep = 1, gamma = 1 }: { readonly nStep?: number; readonly gamma?: number } = {}): ReplayBatch {
+  sample(batchSize: number, rng: Rng, { nStep = 1, gamma = 1, beta = 1 }: SampleOptions = {}): ReplayBatch {
     if (this.transitions === 0) throw new Error('ReplayBuffer: nothing to sample yet');
     if (!Number.isInteger(nStep) || nStep < 1) throw new RangeError(`ReplayBuffer: nStep must be an integer >= 1, got ${nStep}`);
+    const { slots, weights } = this.drawSlots(batchSize, rng, beta);
     const stackSize = this.pixels * this.shape[2];
     const observations = new Float32Array(batchSize * stackSize);
     const nextObservations = new Float32Array(batchSize * stackSize);
@@ -123,7 +137,7 @@ export class ReplayBuffer {
     const steps = new Float32Array(batchSize);
     const dones = new Float32Array(batchSize);
     for (let b = 0; b < batchSize; b++) {
-      const slot = this.sampleValidSlot(rng);
+      const slot = slots[b] as number;
       let last = slot;
       let reward = this.rewards[slot] as number;
       let used = 1;
@@ -140,7 +154,7 @@ export class ReplayBuffer {
       steps[b] = used;
       dones[b] = this.noBootstrap[last] as number;
     }
-    return { observations, nextObservations, actions, rewards, steps, dones };
+    return { observations, nextObservations, actions, rewards, steps, dones, slots, weights };
   }
 
   /** The k-stack ending at `slot` as floats (what sampling rebuilds; for tests and debugging). */
@@ -149,6 +163,19 @@ export class ReplayBuffer {
     this.writeStack(slot, out, 0);
     return out;
   }
+
+  /** Which transitions a batch holds and each one's loss weight: here uniform, weight 1. */
+  protected drawSlots(batchSize: number, rng: Rng, _beta: number): { slots: Int32Array; weights: Float32Array } {
+    const slots = new Int32Array(batchSize);
+    for (let b = 0; b < batchSize; b++) slots[b] = this.sampleValidSlot(rng);
+    return { slots, weights: new Float32Array(batchSize).fill(1) };
+  }
+
+  /** Called when `slot` becomes a complete transition (prioritized replay gives it a priority). */
+  protected transitionStored(_slot: number): void {}
+
+  /** Called when `slot` is about to be overwritten: it is no longer a transition. */
+  protected transitionDropped(_slot: number): void {}
 
   private sampleValidSlot(rng: Rng): number {
     // Rejection sampling: invalid slots (episode-final observations, the head) are a small minority.
@@ -184,6 +211,7 @@ export class ReplayBuffer {
     this.head = (this.head + 1) % this.capacity;
     this.filled = Math.min(this.capacity, this.filled + 1);
     // The slot about to be (re)written is no longer a transition, nor an episode start.
+    if (this.valid[this.head] === 1) this.transitionDropped(this.head);
     this.valid[this.head] = 0;
     this.episodeStart[this.head] = 0;
   }

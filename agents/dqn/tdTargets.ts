@@ -35,12 +35,16 @@ export function tdTargets({ rewards, dones, nextQTarget, nextQOnline, steps, gam
   });
 }
 
-/** Huber loss (quadratic within |x| <= delta, linear outside), averaged over the batch. */
-export function huberLoss(targets: tf.Tensor1D, predictions: tf.Tensor1D, delta: number): tf.Scalar {
+/**
+ * Huber loss (quadratic within |x| <= delta, linear outside), averaged over the batch; with
+ * `weights` ([batch], prioritized replay's importance weights) each sample's loss is scaled first.
+ */
+export function huberLoss(targets: tf.Tensor1D, predictions: tf.Tensor1D, delta: number, weights?: tf.Tensor1D): tf.Scalar {
   return tf.tidy(() => {
     const error = tf.abs(tf.sub(targets, predictions));
     const quadratic = tf.minimum(error, delta);
     const linear = tf.sub(error, quadratic);
-    return tf.mean(tf.add(tf.mul(0.5, tf.square(quadratic)), tf.mul(delta, linear)));
+    const perSample = tf.add(tf.mul(0.5, tf.square(quadratic)), tf.mul(delta, linear));
+    return tf.mean(weights === undefined ? perSample : tf.mul(weights, perSample));
   });
 }

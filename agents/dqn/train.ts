@@ -26,8 +26,9 @@ import { buildQNetwork } from '../networks.ts';
 import { writeCheckpointDir } from '../training/checkpointDir.ts';
 import { createTrainingProgress, RecentMean, type TrainingProgress } from '../training/progress.ts';
 import { TrainingLog } from '../training/trainingLog.ts';
-import { epsilonAt, learningRateAt, type DqnConfig } from './config.ts';
+import { epsilonAt, learningRateAt, priorityBetaAt, type DqnConfig } from './config.ts';
 import { DqnLearner } from './learner.ts';
+import { PrioritizedReplayBuffer } from './prioritizedReplay.ts';
 import { ReplayBuffer } from './replayBuffer.ts';
 import { clipReward } from '../training/clipReward.ts';
 import { LifeLossTracker } from '../training/lifeLoss.ts';
@@ -136,7 +137,9 @@ export async function trainDqn(config: DqnConfig, outDir: string, options: DqnTr
     log = new TrainingLog();
   }
 
-  const buffer = new ReplayBuffer(Math.min(config.bufferSize, config.totalSteps + 2 * config.learningStarts + 10), shape);
+  const capacity = Math.min(config.bufferSize, config.totalSteps + 2 * config.learningStarts + 10);
+  const prioritized = config.prioritizedReplay ? new PrioritizedReplayBuffer(capacity, shape, { alpha: config.priorityAlpha, epsilon: config.priorityEpsilon }) : undefined;
+  const buffer = prioritized ?? new ReplayBuffer(capacity, shape);
   const recent = RecentMean.from(state.recentReturns);
   let { step, episodes, updates } = state;
   let bestEvalReturn = state.bestEvalReturn;
@@ -204,7 +207,10 @@ export async function trainDqn(config: DqnConfig, outDir: string, options: DqnTr
         // Set each update, not only at construction: a resumed checkpoint's optimizer carries the
         // rate it was saved with, and the config (a schedule, or a new constant) decides it now.
         learner.setLearningRate(learningRateAt(config, step));
-        lastLoss = learner.update(buffer.sample(config.batchSize, rng, { nStep: config.nStep, gamma: config.gamma }), shape);
+        const batch = buffer.sample(config.batchSize, rng, { nStep: config.nStep, gamma: config.gamma, beta: priorityBetaAt(config, step) });
+        const { loss, tdErrors } = learner.update(batch, shape);
+        prioritized?.updatePriorities(batch.slots, tdErrors);
+        lastLoss = loss;
         updates++;
         if (!Number.isFinite(lastLoss)) {
           throw new UserError(`dqn: loss became ${lastLoss} at step ${step}; stopped. The last good checkpoint is in ${join(outDir, CHECKPOINT_DIR)} (try a lower learningRate)`, 1);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { epsilonAt, learningRateAt, parseDqnConfig } from '../../../agents/dqn/config.ts';
+import { epsilonAt, learningRateAt, parseDqnConfig, priorityBetaAt } from '../../../agents/dqn/config.ts';
 import { UserError } from '../../../src/errors.ts';
 
 const rejects = (input: unknown, pattern: RegExp): void => {
@@ -25,6 +25,10 @@ test('bad values are one-line UserErrors naming the file and field', () => {
   rejects({ architecture: 'resnet' }, /field 'architecture'/);
   rejects({ learningRateEnd: -1e-5 }, /field 'learningRateEnd'/);
   rejects({ learningRateDecayStart: 1.5 }, /field 'learningRateDecayStart'/);
+  rejects({ prioritizedReplay: 1 }, /field 'prioritizedReplay'/);
+  rejects({ priorityAlpha: 1.5 }, /field 'priorityAlpha'/);
+  rejects({ priorityBetaStart: -0.1 }, /field 'priorityBetaStart'/);
+  rejects({ priorityEpsilon: 0 }, /field 'priorityEpsilon'/);
 });
 
 test('unknown fields are rejected with the valid ones listed (typos do not pass silently)', () => {
@@ -49,4 +53,12 @@ test('the learning rate stays constant by default, or anneals linearly from the 
   assert.ok(Math.abs(learningRateAt(config, 5_000) - 2e-5) < 1e-15);
   // A decay start at or past the end never anneals (no division by zero).
   assert.equal(learningRateAt({ ...config, learningRateDecayStart: 1_000 }, 1_000), 1e-4);
+});
+
+test('prioritized replay\'s beta rises linearly from priorityBetaStart at step 0 to 1 at totalSteps, then stays', () => {
+  const config = parseDqnConfig({ priorityBetaStart: 0.4, totalSteps: 1_000 });
+  assert.equal(priorityBetaAt(config, 0), 0.4);
+  assert.ok(Math.abs(priorityBetaAt(config, 500) - 0.7) < 1e-12);
+  assert.equal(priorityBetaAt(config, 1_000), 1);
+  assert.equal(priorityBetaAt(config, 3_000), 1);
 });

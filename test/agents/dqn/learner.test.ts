@@ -4,13 +4,15 @@
  * updates, and their losses and weights must agree. SGD, not Adam, so a weight difference is the
  * learning rate times a gradient difference (Adam divides by sqrt(v), which would blow a 1e-9
  * difference in a near-zero gradient up to a full step). TD errors straddle huberDelta so both
- * Huber branches count; with and without global-norm clipping; Double DQN and not.
+ * Huber branches count; with and without global-norm clipping; Double DQN and not; importance
+ * weights (prioritized replay) below 1.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { DqnLearner, type LearnerSettings } from '../../../agents/dqn/learner.ts';
 import type { ReplayBatch } from '../../../agents/dqn/replayBuffer.ts';
+import { tdTargets } from '../../../agents/dqn/tdTargets.ts';
 import { buildQNetwork } from '../../../agents/networks.ts';
 import { Rng } from '../../../src/rng.ts';
 import { initBackend } from '../../../src/tensor/backend.ts';
@@ -29,6 +31,8 @@ function randomBatch(rng: Rng, size: number, shape: readonly number[], actions: 
     // Some multi-step samples, so the gamma^steps discount is exercised too.
     steps: Float32Array.from({ length: size }, () => rng.int(1, 3)),
     dones: Float32Array.from({ length: size }, () => (rng.chance(0.3) ? 1 : 0)),
+    slots: Int32Array.from({ length: size }, (_, i) => i),
+    weights: Float32Array.from({ length: size }, () => rng.uniform(0.2, 1)),
   };
 }
 
@@ -50,9 +54,11 @@ async function compareUpdates(backend: 'cpu' | 'wasm', shape: readonly [number, 
     for (const size of sizes) {
       const batch = randomBatch(rng, size, shape, 6);
       const what = `${backend} ${shape.join('x')} batch ${size} (${JSON.stringify(settings)})`;
-      const lossFused = fused.update(batch, shape);
-      const lossTaped = taped.update(batch, shape);
+      const resultFused = fused.update(batch, shape);
+      const resultTaped = taped.update(batch, shape);
+      const [lossFused, lossTaped] = [resultFused.loss, resultTaped.loss];
       assert.ok(Math.abs(lossFused - lossTaped) <= TOLERANCE * Math.max(1, Math.abs(lossTaped)), `${what}: loss ${lossFused} vs ${lossTaped}`);
+      assertClose(resultFused.tdErrors, resultTaped.tdErrors, `${what}: TD errors`, TOLERANCE);
       const a = fused.online.getWeights();
       const b = taped.online.getWeights();
       a.forEach((w, i) => assertClose(w.dataSync() as Float32Array, b[i]?.dataSync() as Float32Array, `${what}: weight ${i}`, TOLERANCE));
@@ -68,4 +74,52 @@ test('fused and tf.variableGrads updates agree at 84x84, batch 1, 5 and 32 (wasm
 
 test('fused and tf.variableGrads updates agree on a small input, batch 1 and 5 (cpu)', async () => {
   await compareUpdates('cpu', [24, 24, 2], [1, 5]);
+});
+
+test('update reports TD errors of the Q-values before its step, target minus Q(s, a)', async () => {
+  await initBackend('cpu');
+  const shape: [number, number, number] = [24, 24, 2];
+  const settings = { gamma: 0.9, doubleDqn: true, maxGradNorm: 10, huberDelta: 1 };
+  const [learner] = pair(shape, settings);
+  const batch = randomBatch(Rng.fromSeed(7), 6, shape, 6);
+  const expected = tf.tidy(() => {
+    const nextObs = tf.tensor4d(batch.nextObservations, [6, ...shape]);
+    const targets = tdTargets({
+      rewards: tf.tensor1d(batch.rewards),
+      dones: tf.tensor1d(batch.dones),
+      nextQTarget: learner.target.predict(nextObs) as tf.Tensor2D,
+      nextQOnline: learner.online.predict(nextObs) as tf.Tensor2D,
+      steps: tf.tensor1d(batch.steps),
+      gamma: settings.gamma,
+    });
+    const q = learner.online.predict(tf.tensor4d(batch.observations, [6, ...shape])) as tf.Tensor2D;
+    const chosen = tf.sum(tf.mul(q, tf.oneHot(tf.tensor1d(batch.actions, 'int32'), 6)), 1);
+    return tf.sub(targets, chosen).dataSync() as Float32Array;
+  });
+  const { tdErrors } = learner.update(batch, shape);
+  assertClose(tdErrors, expected, 'TD errors', TOLERANCE);
+  assert.ok(expected.some((e) => Math.abs(e) > 0.1), 'the batch has TD errors to report');
+  learner.dispose();
+});
+
+test('importance weights scale each sample\'s step: weights 0.5 at rate 0.1 equal weights 1 at rate 0.05', async () => {
+  await initBackend('cpu');
+  const shape: [number, number, number] = [24, 24, 2];
+  const settings = { gamma: 0.99, doubleDqn: true, maxGradNorm: 0, huberDelta: 1 };
+  const batch = randomBatch(Rng.fromSeed(8), 5, shape, 6);
+  const make = (rate: number): DqnLearner => new DqnLearner(buildQNetwork(shape, 6, 1), buildQNetwork(shape, 6, 2), tf.train.sgd(rate), settings);
+  const full = make(0.05);
+  const half = make(0.1);
+  const fullLoss = full.update({ ...batch, weights: new Float32Array(5).fill(1) }, shape).loss;
+  const halfLoss = half.update({ ...batch, weights: new Float32Array(5).fill(0.5) }, shape).loss;
+  assert.ok(Math.abs(halfLoss - fullLoss / 2) <= TOLERANCE, `weighted loss ${halfLoss} is half of ${fullLoss}`);
+  const a = full.online.getWeights();
+  const b = half.online.getWeights();
+  a.forEach((w, i) => assertClose(w.dataSync() as Float32Array, b[i]?.dataSync() as Float32Array, `weight ${i}`, TOLERANCE));
+  // Weight 0 on every sample: no loss, no step.
+  const still = make(0.05);
+  const before = still.online.getWeights().map((w) => w.dataSync().slice());
+  assert.equal(still.update({ ...batch, weights: new Float32Array(5) }, shape).loss, 0);
+  still.online.getWeights().forEach((w, i) => assert.deepEqual(w.dataSync(), before[i], `weight ${i} did not move`));
+  for (const learner of [full, half, still]) learner.dispose();
 });

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { parseDqnConfig, type DqnConfigInput } from '../../../agents/dqn/config.ts';
 import { DqnLearner } from '../../../agents/dqn/learner.ts';
-import { ReplayBuffer } from '../../../agents/dqn/replayBuffer.ts';
+import { PrioritizedReplayBuffer } from '../../../agents/dqn/prioritizedReplay.ts';
 import { loadDqnCheckpoint, saveDqnCheckpoint, trainDqn } from '../../../agents/dqn/train.ts';
 import { evaluate, evaluateRandom } from '../../../agents/evaluate.ts';
 import { LayersPolicy } from '../../../agents/layersPolicy.ts';
@@ -46,20 +46,22 @@ const tinyConfig = (overrides: DqnConfigInput = {}) =>
     ...overrides,
   });
 
-test('DQN learns the tiny pixel env: greedy return clearly beats random play', async () => {
-  const out = tempDir('dqn');
-  const config = tinyConfig();
-  await trainDqn(config, out, { makeEnv: () => new DotEnv(), progress: quiet, skipFinal: true });
-  const { learner } = await loadDqnCheckpoint(out, config);
-  const greedy = evaluate(new LayersPolicy(learner.online), new DotEnv(), 10, 500);
-  const random = evaluateRandom(new DotEnv(), 10, 500, Rng.fromSeed(1));
-  learner.dispose();
-  assert.ok(random.meanReturn < 2, `random play scored ${random.meanReturn}`);
-  assert.ok(greedy.meanReturn >= 8, `greedy DQN scored ${greedy.meanReturn} (random ${random.meanReturn})`);
-  const csv = readFileSync(join(out, 'training.csv'), 'utf8').trim().split('\n');
-  assert.equal(csv[0], 'step,episodes,recentReturn,evalReturn,loss,epsilon,stepsPerSecond,wallSeconds,learningRate');
-  assert.equal(csv.length, 1 + 1);
-});
+for (const prioritizedReplay of [false, true]) {
+  test(`DQN learns the tiny pixel env${prioritizedReplay ? ' with prioritized replay' : ''}: greedy return clearly beats random play`, async () => {
+    const out = tempDir('dqn');
+    const config = tinyConfig({ prioritizedReplay });
+    await trainDqn(config, out, { makeEnv: () => new DotEnv(), progress: quiet, skipFinal: true });
+    const { learner } = await loadDqnCheckpoint(out, config);
+    const greedy = evaluate(new LayersPolicy(learner.online), new DotEnv(), 10, 500);
+    const random = evaluateRandom(new DotEnv(), 10, 500, Rng.fromSeed(1));
+    learner.dispose();
+    assert.ok(random.meanReturn < 2, `random play scored ${random.meanReturn}`);
+    assert.ok(greedy.meanReturn >= 8, `greedy DQN scored ${greedy.meanReturn} (random ${random.meanReturn})`);
+    const csv = readFileSync(join(out, 'training.csv'), 'utf8').trim().split('\n');
+    assert.equal(csv[0], 'step,episodes,recentReturn,evalReturn,loss,epsilon,stepsPerSecond,wallSeconds,learningRate');
+    assert.equal(csv.length, 1 + 1);
+  });
+}
 
 test('a checkpoint saved and loaded gives identical Q-values (online and target)', async () => {
   const out = tempDir('dqn');
@@ -134,7 +136,7 @@ test('a learning-rate schedule drives the optimizer, is logged, and a resumed ru
 test('no tensor leak over many updates', async () => {
   const config = tinyConfig();
   const learner = new DqnLearner(buildQNetwork(DOT_SHAPE, 3, 1), buildQNetwork(DOT_SHAPE, 3, 2), tf.train.adam(1e-3), config);
-  const buffer = new ReplayBuffer(200, DOT_SHAPE);
+  const buffer = new PrioritizedReplayBuffer(200, DOT_SHAPE, { alpha: config.priorityAlpha, epsilon: config.priorityEpsilon });
   const env = new DotEnv();
   const rng = Rng.fromSeed(2);
   let observation = env.reset({ seed: 1 }).observation;
@@ -144,10 +146,13 @@ test('no tensor leak over many updates', async () => {
     observation = result.terminated ? env.reset().observation : result.observation;
   }
   await assertNoGrowth(() => {
-    for (let i = 0; i < 10; i++) learner.update(buffer.sample(16, rng), DOT_SHAPE);
+    for (let i = 0; i < 10; i++) {
+      const batch = buffer.sample(16, rng, { beta: 0.5 });
+      buffer.updatePriorities(batch.slots, learner.update(batch, DOT_SHAPE).tdErrors);
+    }
     learner.syncTarget();
     learner.greedyAction(observation, DOT_SHAPE);
-  }, 4, 'DQN update + target sync + acting');
+  }, 4, 'DQN update (prioritized replay) + target sync + acting');
   learner.dispose();
 });
 
