@@ -1,8 +1,8 @@
 /**
  * DQN training throughput on Pong-v0 (84x84x4, 2013 net, batch 32, wasm), one core, measured side
  * by side in one run: the full training loop (env + epsilon-greedy acting + replay + one update
- * every 4 steps), and its parts: env steps with a greedy forward pass each, replay sampling, and
- * one gradient update (Double DQN: 3 forward passes + 1 backward on the batch). The update takes the
+ * every 4 steps), and its parts: env steps with a greedy forward pass each, replay sampling
+ * (uniform, and prioritized with its priority update, timed alternately), and one gradient update (Double DQN: 3 forward passes + 1 backward on the batch). The update takes the
  * fused chain gradient (agents/chainParameterGradient.ts), as the trainer does; the same update
  * through tf.variableGrads (the path for models that are not chains) is timed alternately with it,
  * and the full loop with the patch6 net (agents/networks.ts) alternately with the 2013 one.
@@ -48,7 +48,6 @@ export async function runDqnBench(): Promise<void> {
   };
   const randomStepMs = time(() => step(false), 2_000);
   const greedyStepMs = time(() => step(true), 300);
-  const sampleMs = time(() => buffer.sample(32, rng), 50);
   // Filled by random play apart from the timed steps above, which stay one replay add each.
   const prioritized = new PrioritizedReplayBuffer(5_000, shape, { alpha: 0.5, epsilon: 1e-6 });
   let previous = env.reset({ seed: 1 }).observation;
@@ -60,7 +59,13 @@ export async function runDqnBench(): Promise<void> {
     previous = ended ? env.reset().observation : result.observation;
   }
   const tdErrors = Float32Array.from({ length: 32 }, () => rng.uniform(-2, 2));
-  const prioritizedSampleMs = time(() => prioritized.updatePriorities(prioritized.sample(32, rng, { beta: 0.5 }).slots, tdErrors), 50);
+  // Uniform and prioritized sampling alternately, in blocks, so both see the same machine load.
+  let sampleMs = 0;
+  let prioritizedSampleMs = 0;
+  for (let block = 0; block < 5; block++) {
+    sampleMs += time(() => buffer.sample(32, rng), 10) / 5;
+    prioritizedSampleMs += time(() => prioritized.updatePriorities(prioritized.sample(32, rng, { beta: 0.5 }).slots, tdErrors), 10) / 5;
+  }
   let updateMs = 0;
   let tapeUpdateMs = 0;
   for (const l of [learner, tapeLearner]) l.update(buffer.sample(32, rng), shape); // warm-up (kernel compilation, Adam slots)
