@@ -2,7 +2,8 @@
  * DQN training throughput on Pong-v0 (84x84x4, 2013 net, batch 32, wasm), one core, measured side
  * by side in one run: the full training loop (env + epsilon-greedy acting + replay + one update
  * every 4 steps), and its parts: env steps with a greedy forward pass each, replay sampling
- * (uniform, and prioritized with its priority update, timed alternately), and one gradient update (Double DQN: 3 forward passes + 1 backward on the batch). The update takes the
+ * (uniform, and prioritized with its priority update, timed alternately), and one gradient update
+ * (Double DQN: 3 forward passes + 1 backward on the batch). The update takes the
  * fused chain gradient (agents/chainParameterGradient.ts), as the trainer does; the same update
  * through tf.variableGrads (the path for models that are not chains) is timed alternately with it,
  * and the full loop with the patch6 net (agents/networks.ts) alternately with the 2013 one.
@@ -40,24 +41,17 @@ export async function runDqnBench(): Promise<void> {
   const buffer = new ReplayBuffer(5_000, shape);
   const rng = Rng.fromSeed(0);
   let observation = env.reset({ seed: 0 }).observation;
-  const step = (greedy: boolean): void => {
+  const step = (greedy: boolean, into: ReplayBuffer = buffer): void => {
     const action = greedy ? learner.greedyAction(observation, shape) : rng.int(0, env.actionSpace.n - 1);
     const result = env.step(action);
-    buffer.add(observation, action, result.reward, result.observation, result.terminated, result.terminated || result.truncated);
+    into.add(observation, action, result.reward, result.observation, result.terminated, result.terminated || result.truncated);
     observation = result.terminated || result.truncated ? env.reset().observation : result.observation;
   };
   const randomStepMs = time(() => step(false), 2_000);
   const greedyStepMs = time(() => step(true), 300);
   // Filled by random play apart from the timed steps above, which stay one replay add each.
   const prioritized = new PrioritizedReplayBuffer(5_000, shape, { alpha: 0.5, epsilon: 1e-6 });
-  let previous = env.reset({ seed: 1 }).observation;
-  for (let i = 0; i < 2_000; i++) {
-    const action = rng.int(0, env.actionSpace.n - 1);
-    const result = env.step(action);
-    const ended = result.terminated || result.truncated;
-    prioritized.add(previous, action, result.reward, result.observation, result.terminated, ended);
-    previous = ended ? env.reset().observation : result.observation;
-  }
+  for (let i = 0; i < 2_000; i++) step(false, prioritized);
   const tdErrors = Float32Array.from({ length: 32 }, () => rng.uniform(-2, 2));
   // Uniform and prioritized sampling alternately, in blocks, so both see the same machine load.
   let sampleMs = 0;

@@ -40,8 +40,9 @@ export class SumTree {
 
   /**
    * The index whose priority interval holds `mass` (0 <= mass < total): the leaves' priorities laid
-   * end to end in index order, the one under that point. Leaves of priority 0 are never returned
-   * unless every leaf is 0 (the caller checks `total` first).
+   * end to end in index order, the one under that point. An empty subtree is never entered, but
+   * rounding can end on an empty leaf beside the one holding the mass (or every leaf may be 0):
+   * callers check the returned leaf's priority.
    */
   find(mass: number): number {
     let node = 1;
