@@ -70,6 +70,13 @@ export const dqnConfigSchema = z.strictObject({
   priorityBetaStart: z.number().min(0).max(1).default(0.4),
   /** Added to |TD error| so every transition keeps a chance of replay. */
   priorityEpsilon: z.number().positive().default(1e-6),
+  /**
+   * Advantage learning (Bellemare et al. 2016: 0.9): lower each non-greedy action's target by alpha
+   * times its gap to the greedy one under the target net, widening the action gaps by 1 / (1 - alpha)
+   * so that small errors of the net flip fewer greedy choices. 0 = plain DQN targets. Costs one
+   * more forward pass of the target net per update.
+   */
+  advantageLearningAlpha: z.number().min(0).lt(1).default(0),
   /** Double DQN targets (van Hasselt et al. 2016): online net picks, target net evaluates. */
   doubleDqn: z.boolean().default(true),
   /** Epsilon-greedy: linear decay from start to end over `epsilonDecaySteps` (Nature: 1 -> 0.1 over 1M frames). */

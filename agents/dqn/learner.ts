@@ -18,6 +18,8 @@ export interface LearnerSettings {
   readonly doubleDqn: boolean;
   readonly maxGradNorm: number;
   readonly huberDelta: number;
+  /** Advantage learning's alpha (tdTargets.ts); 0 = plain targets, no extra forward pass. */
+  readonly advantageLearningAlpha: number;
 }
 
 /** What one update reports: the batch's loss and each sample's TD error, target minus Q(s, a), before the step. */
@@ -75,11 +77,12 @@ export class DqnLearner {
    * (1 unless prioritized). A NaN/Inf loss is the caller's to handle.
    */
   update(batch: ReplayBatch, shape: readonly [number, number, number]): UpdateResult {
-    const { gamma, doubleDqn, maxGradNorm } = this.settings;
+    const { gamma, doubleDqn, maxGradNorm, advantageLearningAlpha: alpha } = this.settings;
     const size = batch.actions.length;
     return tf.tidy(() => {
       const obs = tf.tensor4d(batch.observations, [size, ...shape]);
       const nextObs = tf.tensor4d(batch.nextObservations, [size, ...shape]);
+      const actionMask = tf.oneHot(tf.tensor1d(batch.actions, 'int32'), this.online.outputs[0]?.shape[1] ?? 0) as tf.Tensor2D;
       const targets = tdTargets({
         rewards: tf.tensor1d(batch.rewards),
         dones: tf.tensor1d(batch.dones),
@@ -87,8 +90,8 @@ export class DqnLearner {
         ...(doubleDqn ? { nextQOnline: this.online.predict(nextObs) as tf.Tensor2D } : {}),
         steps: tf.tensor1d(batch.steps),
         gamma,
+        ...(alpha > 0 ? { advantageLearning: { alpha, qTarget: this.target.predict(obs) as tf.Tensor2D, actionMask } } : {}),
       });
-      const actionMask = tf.oneHot(tf.tensor1d(batch.actions, 'int32'), this.online.outputs[0]?.shape[1] ?? 0) as tf.Tensor2D;
       const weights = tf.tensor1d(batch.weights);
       const { chosen, grads } =
         this.chain === undefined ? this.tapeGradients(obs, actionMask, targets, weights) : this.chainGradients(this.chain, obs, actionMask, targets, weights);

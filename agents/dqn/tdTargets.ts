@@ -3,6 +3,12 @@
  * one-step targets (r one reward) and up to n for multi-step ones (r the discounted sum), and
  * a* = argmax_a Q_target(s', a) (Mnih et al. 2015) or, for Double DQN (van Hasselt et al. 2016),
  * a* = argmax_a Q_online(s', a) evaluated by the target network, which curbs overestimation.
+ *
+ * Advantage learning (Bellemare et al. 2016, "Increasing the Action Gap") subtracts
+ * alpha * (max_b Q_target(s, b) - Q_target(s, a)) from y: the greedy action's target is unchanged,
+ * every other action's value is pushed down, so the fixed point widens each gap between the best
+ * action and the rest by 1 / (1 - alpha) and the approximation errors of the net flip fewer greedy
+ * choices. The policy it converges to is still the optimal one.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -18,10 +24,21 @@ export interface TdTargetInputs {
   /** [batch] rewards summed into `rewards` (multi-step targets); absent = 1 each. */
   readonly steps?: tf.Tensor1D;
   readonly gamma: number;
+  /** Given (with alpha > 0): advantage learning's correction, from the target net at s. */
+  readonly advantageLearning?: AdvantageLearningInputs;
+}
+
+export interface AdvantageLearningInputs {
+  /** In [0, 1): 0 = plain targets. Bellemare et al.: 0.9. */
+  readonly alpha: number;
+  /** Target network's Q(s, .), [batch, actions]. */
+  readonly qTarget: tf.Tensor2D;
+  /** One-hot of the action taken in s, [batch, actions]. */
+  readonly actionMask: tf.Tensor2D;
 }
 
 /** Targets as a [batch] tensor; the caller owns it. */
-export function tdTargets({ rewards, dones, nextQTarget, nextQOnline, steps, gamma }: TdTargetInputs): tf.Tensor1D {
+export function tdTargets({ rewards, dones, nextQTarget, nextQOnline, steps, gamma, advantageLearning }: TdTargetInputs): tf.Tensor1D {
   return tf.tidy(() => {
     let bootstrap: tf.Tensor1D;
     if (nextQOnline === undefined) {
@@ -31,7 +48,11 @@ export function tdTargets({ rewards, dones, nextQTarget, nextQOnline, steps, gam
       bootstrap = tf.sum(tf.mul(nextQTarget, chosen), 1);
     }
     const discount = steps === undefined ? tf.scalar(gamma) : tf.pow(tf.scalar(gamma), steps);
-    return tf.add(rewards, tf.mul(tf.mul(tf.sub(1, dones), discount), bootstrap));
+    const targets = tf.add(rewards, tf.mul(tf.mul(tf.sub(1, dones), discount), bootstrap)) as tf.Tensor1D;
+    if (advantageLearning === undefined || advantageLearning.alpha === 0) return targets;
+    const { alpha, qTarget, actionMask } = advantageLearning;
+    const gap = tf.sub(tf.max(qTarget, 1), tf.sum(tf.mul(qTarget, actionMask), 1));
+    return tf.sub(targets, tf.mul(alpha, gap));
   });
 }
 

@@ -29,6 +29,8 @@ test('bad values are one-line UserErrors naming the file and field', () => {
   rejects({ priorityAlpha: 1.5 }, /field 'priorityAlpha'/);
   rejects({ priorityBetaStart: -0.1 }, /field 'priorityBetaStart'/);
   rejects({ priorityEpsilon: 0 }, /field 'priorityEpsilon'/);
+  rejects({ advantageLearningAlpha: 1 }, /field 'advantageLearningAlpha'/);
+  rejects({ advantageLearningAlpha: -0.1 }, /field 'advantageLearningAlpha'/);
 });
 
 test('unknown fields are rejected with the valid ones listed (typos do not pass silently)', () => {

@@ -45,8 +45,8 @@ async function compareUpdates(backend: 'cpu' | 'wasm', shape: readonly [number, 
   await initBackend(backend);
   const rng = Rng.fromSeed(backend === 'cpu' ? 51 : 52);
   for (const settings of [
-    { gamma: 0.99, doubleDqn: true, maxGradNorm: 10, huberDelta: 1 },
-    { gamma: 0.9, doubleDqn: false, maxGradNorm: 0.05, huberDelta: 0.5 },
+    { gamma: 0.99, doubleDqn: true, maxGradNorm: 10, huberDelta: 1, advantageLearningAlpha: 0 },
+    { gamma: 0.9, doubleDqn: false, maxGradNorm: 0.05, huberDelta: 0.5, advantageLearningAlpha: 0.9 },
   ]) {
     const [fused, taped] = pair(shape, settings);
     assert.equal(fused.fusedGradient, true, 'the Q-network is a chain');
@@ -76,36 +76,47 @@ test('fused and tf.variableGrads updates agree on a small input, batch 1 and 5 (
   await compareUpdates('cpu', [24, 24, 2], [1, 5]);
 });
 
-test('update reports TD errors of the Q-values before its step, target minus Q(s, a)', async () => {
-  await initBackend('cpu');
-  const shape: [number, number, number] = [24, 24, 2];
-  const settings = { gamma: 0.9, doubleDqn: true, maxGradNorm: 10, huberDelta: 1 };
-  const [learner] = pair(shape, settings);
-  const batch = randomBatch(Rng.fromSeed(7), 6, shape, 6);
-  const expected = tf.tidy(() => {
-    const nextObs = tf.tensor4d(batch.nextObservations, [6, ...shape]);
-    const targets = tdTargets({
-      rewards: tf.tensor1d(batch.rewards),
-      dones: tf.tensor1d(batch.dones),
-      nextQTarget: learner.target.predict(nextObs) as tf.Tensor2D,
-      nextQOnline: learner.online.predict(nextObs) as tf.Tensor2D,
-      steps: tf.tensor1d(batch.steps),
-      gamma: settings.gamma,
+for (const alpha of [0, 0.9]) {
+  test(`update reports TD errors of the Q-values before its step, target minus Q(s, a)${alpha > 0 ? ', advantage learning lowering non-greedy targets' : ''}`, async () => {
+    await initBackend('cpu');
+    const shape: [number, number, number] = [24, 24, 2];
+    const settings = { gamma: 0.9, doubleDqn: true, maxGradNorm: 10, huberDelta: 1, advantageLearningAlpha: alpha };
+    const [learner] = pair(shape, settings);
+    const batch = randomBatch(Rng.fromSeed(7), 6, shape, 6);
+    let largestCorrection = 0;
+    const expected = tf.tidy(() => {
+      const nextObs = tf.tensor4d(batch.nextObservations, [6, ...shape]);
+      const obs = tf.tensor4d(batch.observations, [6, ...shape]);
+      const targets = tdTargets({
+        rewards: tf.tensor1d(batch.rewards),
+        dones: tf.tensor1d(batch.dones),
+        nextQTarget: learner.target.predict(nextObs) as tf.Tensor2D,
+        nextQOnline: learner.online.predict(nextObs) as tf.Tensor2D,
+        steps: tf.tensor1d(batch.steps),
+        gamma: settings.gamma,
+      }).arraySync();
+      // Advantage learning by hand: alpha * (max_b Q_target(s, b) - Q_target(s, a)) off each target.
+      const qTarget = (learner.target.predict(obs) as tf.Tensor2D).arraySync();
+      const q = (learner.online.predict(obs) as tf.Tensor2D).arraySync();
+      return Float32Array.from(batch.actions, (a, i) => {
+        const row = qTarget[i] as number[];
+        const correction = alpha * (Math.max(...row) - (row[a] as number));
+        largestCorrection = Math.max(largestCorrection, correction);
+        return (targets[i] as number) - correction - ((q[i] as number[])[a] as number);
+      });
     });
-    const q = learner.online.predict(tf.tensor4d(batch.observations, [6, ...shape])) as tf.Tensor2D;
-    const chosen = tf.sum(tf.mul(q, tf.oneHot(tf.tensor1d(batch.actions, 'int32'), 6)), 1);
-    return tf.sub(targets, chosen).dataSync() as Float32Array;
+    const { tdErrors } = learner.update(batch, shape);
+    assertClose(tdErrors, expected, 'TD errors', TOLERANCE);
+    assert.ok(expected.some((e) => Math.abs(e) > 0.1), 'the batch has TD errors to report');
+    if (alpha > 0) assert.ok(largestCorrection > 0.01, `the batch has non-greedy actions to correct (largest ${largestCorrection})`);
+    learner.dispose();
   });
-  const { tdErrors } = learner.update(batch, shape);
-  assertClose(tdErrors, expected, 'TD errors', TOLERANCE);
-  assert.ok(expected.some((e) => Math.abs(e) > 0.1), 'the batch has TD errors to report');
-  learner.dispose();
-});
+}
 
 test('importance weights scale each sample\'s step: weights 0.5 at rate 0.1 equal weights 1 at rate 0.05', async () => {
   await initBackend('cpu');
   const shape: [number, number, number] = [24, 24, 2];
-  const settings = { gamma: 0.99, doubleDqn: true, maxGradNorm: 0, huberDelta: 1 };
+  const settings = { gamma: 0.99, doubleDqn: true, maxGradNorm: 0, huberDelta: 1, advantageLearningAlpha: 0 };
   const batch = randomBatch(Rng.fromSeed(8), 5, shape, 6);
   const make = (rate: number): DqnLearner => new DqnLearner(buildQNetwork(shape, 6, 1), buildQNetwork(shape, 6, 2), tf.train.sgd(rate), settings);
   const full = make(0.05);

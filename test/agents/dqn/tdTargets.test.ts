@@ -50,6 +50,22 @@ test('multi-step target: the summed reward plus gamma^steps times the bootstrap,
   });
 });
 
+test('advantage learning: alpha times the action\'s gap to the greedy one under Q_target(s, .) comes off its target; the greedy action\'s target is unchanged', () => {
+  tf.tidy(() => {
+    const qTarget = tf.tensor2d([
+      [0, 1, 3],
+      [2, 2, 2],
+      [4, 1, 0],
+    ]);
+    // Row 0 took action 0 (gap 3), row 1 action 1 (ties: gap 0), row 2 action 0 (greedy: gap 0).
+    const actionMask = tf.oneHot(tf.tensor1d([0, 1, 0], 'int32'), 3) as tf.Tensor2D;
+    const targets = tdTargets({ ...inputs(), advantageLearning: { alpha: 0.5, qTarget, actionMask } });
+    close(targets.dataSync(), [1 + 0.9 * 2 - 0.5 * 3, 0, -1 + 0.9 * 0]);
+    const off = tdTargets({ ...inputs(), advantageLearning: { alpha: 0, qTarget, actionMask } });
+    close(off.dataSync(), [1 + 0.9 * 2, 0, -1 + 0.9 * 0]);
+  });
+});
+
 test('Huber loss: quadratic inside delta, linear outside, batch mean', () => {
   tf.tidy(() => {
     const loss = huberLoss(tf.tensor1d([0, 0, 0]), tf.tensor1d([0.5, -2, 3]), 1);
