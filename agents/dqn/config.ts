@@ -85,11 +85,11 @@ export const dqnConfigSchema = z.strictObject({
   epsilonDecaySteps: z.int().min(1).default(120_000),
   /** Agent steps between greedy evaluations (OUT's model files hold the best so far until the final weights replace them). */
   evalInterval: z.int().min(1).default(25_000),
-  /** Greedy episodes per periodic evaluation (episode i seeded evalSeed + i). */
+  /** Greedy episodes per periodic evaluation (episode i seeded evalSeed + finalEvalEpisodes + i: never the final's seeds). */
   evalEpisodes: z.int().min(1).default(3),
   /** Episodes of the final evaluation recorded in agent.json. */
   finalEvalEpisodes: z.int().min(1).default(10),
-  /** Seed of evaluation episodes, disjoint from training seeds (seed + episode index). */
+  /** Seed of the final evaluation's episodes (seed + episode index), disjoint from training seeds; periodic ones follow them. */
   evalSeed: z.int().default(10_000),
   /** Agent steps between progress lines / CSV rows. */
   logInterval: z.int().min(1).default(2_000),

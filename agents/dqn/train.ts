@@ -220,14 +220,14 @@ export async function trainDqn(config: DqnConfig, outDir: string, options: DqnTr
 
       let evalReturn: number | undefined;
       if (step % config.evalInterval === 0) {
-        const evaluation = evaluate(new LayersPolicy(learner.online), evalEnv, config.evalEpisodes, config.evalSeed);
+        const evaluation = evaluate(new LayersPolicy(learner.online), evalEnv, config.evalEpisodes, periodicEvalSeed(config));
         evalReturn = evaluation.meanReturn;
         progress.log(`step ${step}: greedy evaluation over ${config.evalEpisodes} episodes ${evaluation.meanReturn.toFixed(2)} ± ${evaluation.stdReturn.toFixed(2)}`);
         if (bestEvalReturn === null || evalReturn >= bestEvalReturn) {
           // OUT holds a loadable model folder during training too (the best so far), so a long
           // run can be attacked before it ends; the final model replaces it at the end.
           bestEvalReturn = evalReturn;
-          await writeModelFiles(config, outDir, learner, evalEnv, snapshot(), evaluation, `best periodic evaluation so far (step ${step})`);
+          await writeModelFiles(config, outDir, learner, evalEnv, snapshot(), evaluation, periodicEvalSeed(config), `best periodic evaluation so far (step ${step})`);
         }
       }
       if (step % config.logInterval === 0 || evalReturn !== undefined) {
@@ -268,21 +268,29 @@ export async function trainDqn(config: DqnConfig, outDir: string, options: DqnTr
 /** Final greedy evaluation, then the model folder contract files; returns the mean return. */
 async function writeModelFolder(config: DqnConfig, outDir: string, learner: DqnLearner, env: Env<Float32Array>, state: DqnTrainingState, progress: TrainingProgress): Promise<number> {
   const evaluation = evaluate(new LayersPolicy(learner.online), env, config.finalEvalEpisodes, config.evalSeed);
-  const random = await writeModelFiles(config, outDir, learner, env, state, evaluation, 'final weights');
+  const random = await writeModelFiles(config, outDir, learner, env, state, evaluation, config.evalSeed, 'final weights');
   progress.log(`final greedy return over ${config.finalEvalEpisodes} episodes: ${evaluation.meanReturn.toFixed(2)} ± ${evaluation.stdReturn.toFixed(2)} (random play ${random.meanReturn.toFixed(2)})`);
   return evaluation.meanReturn;
 }
 
-/** model.json + weights.bin, config.json and agent.json (with the random baseline on the same seeds). */
-async function writeModelFiles(config: DqnConfig, outDir: string, learner: DqnLearner, env: Env<Float32Array>, state: DqnTrainingState, evaluation: Evaluation, weights: string): Promise<Evaluation> {
+/**
+ * Periodic evaluations play the seeds right after the final evaluation's, so that picking the best
+ * periodic weights (OUT's model files during training) never looks at the seeds they are graded on.
+ */
+export function periodicEvalSeed(config: Pick<DqnConfig, 'evalSeed' | 'finalEvalEpisodes'>): number {
+  return config.evalSeed + config.finalEvalEpisodes;
+}
+
+/** model.json + weights.bin, config.json and agent.json (with the random baseline on the same seeds as `evaluation`, which began at `seed`). */
+async function writeModelFiles(config: DqnConfig, outDir: string, learner: DqnLearner, env: Env<Float32Array>, state: DqnTrainingState, evaluation: Evaluation, seed: number, weights: string): Promise<Evaluation> {
   const episodes = evaluation.returns.length;
-  const random = evaluateRandom(env, episodes, config.evalSeed, Rng.fromSeed(config.seed + 1));
+  const random = evaluateRandom(env, episodes, seed, Rng.fromSeed(config.seed + 1));
   await saveModel(learner.online, outDir);
   writeJsonAtomic(join(outDir, 'config.json'), config);
   writeJsonAtomic(join(outDir, 'agent.json'), {
     ...agentDescription(config, env, state, weights),
-    evaluation: { episodes, returns: evaluation.returns, meanReturn: evaluation.meanReturn, stdReturn: evaluation.stdReturn, seed: config.evalSeed },
-    randomBaseline: { episodes, meanReturn: random.meanReturn, stdReturn: random.stdReturn, seed: config.evalSeed },
+    evaluation: { episodes, returns: evaluation.returns, meanReturn: evaluation.meanReturn, stdReturn: evaluation.stdReturn, seed },
+    randomBaseline: { episodes, meanReturn: random.meanReturn, stdReturn: random.stdReturn, seed },
   });
   return random;
 }

@@ -99,8 +99,11 @@ test('a killed run resumes: counters, epsilon schedule and RNG continue from the
   // The periodic evaluation left a loadable model folder (best so far) before the run ended.
   const policy = await loadPolicy(out);
   assert.equal(policy.actionCount, 3);
-  const agent = JSON.parse(readFileSync(join(out, 'agent.json'), 'utf8')) as { algorithm: string; trainedSteps: number; evaluation: { episodes: number } };
+  const agent = JSON.parse(readFileSync(join(out, 'agent.json'), 'utf8')) as { algorithm: string; trainedSteps: number; evaluation: { episodes: number; seed: number; returns: number[] } };
   assert.deepEqual([agent.algorithm, agent.trainedSteps, agent.evaluation.episodes], ['dqn', 120, 2]);
+  // It was graded on the seeds after the final evaluation's, and replaying them gives its returns.
+  assert.equal(agent.evaluation.seed, config.evalSeed + config.finalEvalEpisodes);
+  assert.deepEqual(evaluate(policy, new DotEnv(), 2, agent.evaluation.seed).returns, agent.evaluation.returns);
   saved.learner.dispose();
   const second = await trainDqn(config, out, { makeEnv: () => new DotEnv(), progress: quiet, skipFinal: true, resume: true });
   assert.equal(second.stoppedBy, 'done');
