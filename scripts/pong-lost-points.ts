@@ -26,6 +26,11 @@ interface LostPoint {
   readonly hits: number;
   readonly ballVx: number;
   readonly ballVy: number;
+  /** Ball and paddle-top heights when the ball was sent (launch) and when it got past (miss). */
+  readonly launchBallY: number;
+  readonly launchPaddleY: number;
+  readonly missBallY: number;
+  readonly missPaddleY: number;
 }
 
 /** Passes frames through unchanged and reports each frame's state change to `onFrame`. */
@@ -77,7 +82,16 @@ class LostPointLog {
     const reach = (paddleHeight + BALL_HEIGHT) / 2;
     const framesForBall = (AGENT_X - (launch.ballX + BALL_WIDTH)) / Math.abs(launch.ballVx);
     const framesForPaddle = Math.max(0, Math.abs(crossY - (launch.agentY + paddleHeight / 2)) - reach) / agentPaddleSpeed;
-    return { slackFrames: framesForBall - framesForPaddle, hits: this.hits, ballVx: last.ballVx, ballVy: last.ballVy };
+    return {
+      slackFrames: framesForBall - framesForPaddle,
+      hits: this.hits,
+      ballVx: last.ballVx,
+      ballVy: last.ballVy,
+      launchBallY: launch.ballY,
+      launchPaddleY: launch.agentY,
+      missBallY: last.ballY,
+      missPaddleY: last.agentY,
+    };
   }
 }
 
@@ -112,3 +126,8 @@ for (const point of log.points) bySpeed.set(Math.abs(point.ballVx), (bySpeed.get
 const speeds = [...log.faced.entries()].sort(([a], [b]) => a - b).map(([speed, faced]) => `${speed}: ${bySpeed.get(speed) ?? 0}/${faced}`);
 console.log(`points lost: ${log.points.length}; reachable from the paddle's place at the ball's launch: ${reachable.length} (${comfortably.length} with >= 10 frames to spare); off a serve: ${log.points.filter((p) => p.hits === 0).length}`);
 console.log(`lost / faced by the ball's horizontal speed (logical pixels per frame; serves go at ${defaultPongParams.serveSpeed}, the cap is ${defaultPongParams.maxBallSpeed}): ${speeds.join(', ')}`);
+// Each lost point: did the paddle stay put, move the wrong way, or fall short / overshoot?
+console.log(`each lost point (heights in logical pixels, paddle ${defaultPongParams.paddleHeight} tall, given by its top): ball launch -> miss, paddle launch -> miss, slack frames, hits`);
+for (const p of log.points) {
+  console.log(`  ball ${p.launchBallY.toFixed(0)} -> ${p.missBallY.toFixed(0)} (vx ${Math.abs(p.ballVx).toFixed(1)}, vy ${p.ballVy.toFixed(2)})  paddle ${p.launchPaddleY.toFixed(0)} -> ${p.missPaddleY.toFixed(0)}  slack ${p.slackFrames.toFixed(0)}  hits ${p.hits}`);
+}
