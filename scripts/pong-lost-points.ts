@@ -1,7 +1,9 @@
 /**
  * Diagnostic: where does a greedy Pong-like agent lose its points? Plays seeded matches and, for
  * every point lost, asks whether the paddle could have reached the ball from where it stood when
- * the ball was last sent towards it (opponent's hit or serve), moving at full speed.
+ * the ball was last sent towards it (opponent's hit or serve), moving at full speed. Then it lists
+ * each lost point: ball and paddle heights at the launch and at the miss, to tell a paddle that
+ * stayed put or went the wrong way from one that fell short or overshot.
  *
  *   npx tsx scripts/pong-lost-points.ts models/pong-a3c [firstSeed=10000] [episodes=10]
  *
