@@ -143,6 +143,7 @@ export async function trainDqn(config: DqnConfig, outDir: string, options: DqnTr
   const recent = RecentMean.from(state.recentReturns);
   let { step, episodes, updates } = state;
   let bestEvalReturn = state.bestEvalReturn;
+  const periodicSeed = periodicEvalSeed(config);
   const wallOffset = state.wallSeconds;
   const started = Date.now();
   const wall = (): number => wallOffset + (Date.now() - started) / 1000;
@@ -220,14 +221,14 @@ export async function trainDqn(config: DqnConfig, outDir: string, options: DqnTr
 
       let evalReturn: number | undefined;
       if (step % config.evalInterval === 0) {
-        const evaluation = evaluate(new LayersPolicy(learner.online), evalEnv, config.evalEpisodes, periodicEvalSeed(config));
+        const evaluation = evaluate(new LayersPolicy(learner.online), evalEnv, config.evalEpisodes, periodicSeed);
         evalReturn = evaluation.meanReturn;
         progress.log(`step ${step}: greedy evaluation over ${config.evalEpisodes} episodes ${evaluation.meanReturn.toFixed(2)} ± ${evaluation.stdReturn.toFixed(2)}`);
         if (bestEvalReturn === null || evalReturn >= bestEvalReturn) {
           // OUT holds a loadable model folder during training too (the best so far), so a long
           // run can be attacked before it ends; the final model replaces it at the end.
           bestEvalReturn = evalReturn;
-          await writeModelFiles(config, outDir, learner, evalEnv, snapshot(), evaluation, periodicEvalSeed(config), `best periodic evaluation so far (step ${step})`);
+          await writeModelFiles(config, outDir, learner, evalEnv, snapshot(), evaluation, periodicSeed, `best periodic evaluation so far (step ${step})`);
         }
       }
       if (step % config.logInterval === 0 || evalReturn !== undefined) {
@@ -277,7 +278,7 @@ async function writeModelFolder(config: DqnConfig, outDir: string, learner: DqnL
  * Periodic evaluations play the seeds right after the final evaluation's, so that picking the best
  * periodic weights (OUT's model files during training) never looks at the seeds they are graded on.
  */
-export function periodicEvalSeed(config: Pick<DqnConfig, 'evalSeed' | 'finalEvalEpisodes'>): number {
+function periodicEvalSeed(config: Pick<DqnConfig, 'evalSeed' | 'finalEvalEpisodes'>): number {
   return config.evalSeed + config.finalEvalEpisodes;
 }
 
