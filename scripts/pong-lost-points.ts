@@ -3,7 +3,9 @@
  * every point lost, asks whether the paddle could have reached the ball from where it stood when
  * the ball was last sent towards it (opponent's hit or serve), moving at full speed. Then it lists
  * each lost point: ball and paddle heights at the launch and at the miss, to tell a paddle that
- * stayed put or went the wrong way from one that fell short or overshot.
+ * stayed put or went the wrong way from one that fell short or overshot; and the action gap (best
+ * minus runner-up logit: Q-values for a DQN) from the lost ball's launch to the miss against all steps,
+ * to tell a close call (a gap small enough for the net's error to flip) from a confident mistake.
  *
  *   npx tsx scripts/pong-lost-points.ts models/pong-a3c [firstSeed=10000] [episodes=10]
  *
@@ -20,6 +22,8 @@ import { AGENT_X, BALL_HEIGHT, BALL_WIDTH, defaultPongParams, type PongState } f
 import type { Env, ResetOptions, ResetResult, StepResult } from '../src/gym/env.ts';
 import { Wrapper } from '../src/gym/wrappers/wrapper.ts';
 import { initBackend } from '../src/tensor/backend.ts';
+import { argmax } from '../agents/policy.ts';
+import { quantile } from 'simple-statistics';
 
 interface LostPoint {
   /** Frames the ball needed to reach the paddle's face minus frames the paddle needed to get there. */
@@ -58,6 +62,8 @@ class LostPointLog {
   readonly points: LostPoint[] = [];
   /** Balls sent towards the agent, by horizontal speed. */
   readonly faced = new Map<number, number>();
+  /** Balls sent so far (serves and the opponent's returns): a change marks a new launch. */
+  launches = 0;
   private launch: PongState | undefined;
   private hits = 0;
 
@@ -66,6 +72,7 @@ class LostPointLog {
     if (before.ballVx * after.ballVx < 0) this.hits++;
     if (served || (before.ballVx < 0 && after.ballVx > 0)) {
       this.launch = after;
+      this.launches++;
       // A serve may go either way: count only balls coming at the agent (positive vx), and not the
       // frame of a point, where the new serve's velocity is set while the ball still waits.
       if (after.ballVx > 0 && reward === 0) this.faced.set(after.ballVx, (this.faced.get(after.ballVx) ?? 0) + 1);
@@ -109,16 +116,32 @@ const policy = await loadPolicy(modelDir);
 const log = new LostPointLog();
 const env = makeWatchedPong(log);
 let total = 0;
+/** Best minus runner-up logit at every agent step, and per lost point the gaps from the ball's launch to the miss. */
+const allGaps: number[] = [];
+const lostBallGaps: number[][] = [];
+let ballGaps: number[] = [];
 for (let episode = 0; episode < Number(episodes); episode++) {
   let { observation } = env.reset({ seed: Number(firstSeed) + episode });
   for (let done = false; !done; ) {
-    const action = tf.tidy(() => policy.act(tf.tensor4d(observation, [1, ...policy.inputShape])))[0] ?? 0;
+    const logits = tf.tidy(() => policy.logits(tf.tensor4d(observation, [1, ...policy.inputShape])).dataSync());
+    const action = argmax(logits);
+    const gap = actionGap(logits);
+    allGaps.push(gap);
+    ballGaps.push(gap);
+    const [pointsBefore, launchesBefore] = [log.points.length, log.launches];
     const result = env.step(action);
+    if (log.points.length > pointsBefore) lostBallGaps.push(ballGaps);
+    if (log.launches !== launchesBefore || result.reward !== 0) ballGaps = [];
     total += result.reward;
     observation = result.observation;
     done = result.terminated || result.truncated;
   }
 }
+function actionGap(logits: ArrayLike<number>): number {
+  const sorted = Array.from(logits).sort((a, b) => b - a);
+  return (sorted[0] ?? 0) - (sorted[1] ?? 0);
+}
+
 const reachable = log.points.filter((point) => point.slackFrames >= 0);
 const comfortably = log.points.filter((point) => point.slackFrames >= 10);
 console.log(`${modelDir}: mean return ${(total / Number(episodes)).toFixed(2)} over ${episodes} matches (seeds ${firstSeed}..)`);
@@ -129,7 +152,12 @@ const speeds = [...log.faced.entries()].sort(([a], [b]) => a - b).map(([speed, f
 console.log(`points lost: ${log.points.length}; reachable from the paddle's place at the ball's launch: ${reachable.length} (${comfortably.length} with >= 10 frames to spare); off a serve: ${log.points.filter((p) => p.hits === 0).length}`);
 console.log(`lost / faced by the ball's horizontal speed (logical pixels per frame; serves go at ${defaultPongParams.serveSpeed}, the cap is ${defaultPongParams.maxBallSpeed}): ${speeds.join(', ')}`);
 // Each lost point: did the paddle stay put, move the wrong way, or fall short / overshoot?
-console.log(`each lost point (heights in logical pixels, paddle ${defaultPongParams.paddleHeight} tall, given by its top): ball launch -> miss, paddle launch -> miss, slack frames, hits`);
-for (const p of log.points) {
-  console.log(`  ball ${p.launchBallY.toFixed(0)} -> ${p.missBallY.toFixed(0)} (vx ${Math.abs(p.ballVx).toFixed(1)}, vy ${p.ballVy.toFixed(2)})  paddle ${p.launchPaddleY.toFixed(0)} -> ${p.missPaddleY.toFixed(0)}  slack ${p.slackFrames.toFixed(0)}  hits ${p.hits}`);
-}
+const [gapQ10 = 0, gapMedian = 0] = quantile(allGaps, [0.1, 0.5]);
+console.log(`action gap (best - runner-up logit) over all ${allGaps.length} agent steps: median ${gapMedian.toPrecision(3)}, 10th percentile ${gapQ10.toPrecision(3)}`);
+console.log(`each lost point (heights in logical pixels, paddle ${defaultPongParams.paddleHeight} tall, given by its top): ball launch -> miss, paddle launch -> miss, slack frames, hits; the action gaps from launch to miss (median, min, share of those steps below the 10th percentile of all steps)`);
+log.points.forEach((p, i) => {
+  const gaps = lostBallGaps[i] ?? [];
+  const [rallyMedian = 0] = quantile(gaps, [0.5]);
+  const closeCalls = gaps.filter((gap) => gap < gapQ10).length / Math.max(1, gaps.length);
+  console.log(`  ball ${p.launchBallY.toFixed(0)} -> ${p.missBallY.toFixed(0)} (vx ${Math.abs(p.ballVx).toFixed(1)}, vy ${p.ballVy.toFixed(2)})  paddle ${p.launchPaddleY.toFixed(0)} -> ${p.missPaddleY.toFixed(0)}  slack ${p.slackFrames.toFixed(0)}  hits ${p.hits}  gaps ${rallyMedian.toPrecision(3)} / ${Math.min(...gaps).toPrecision(3)} / ${(100 * closeCalls).toFixed(0)}%`);
+});
