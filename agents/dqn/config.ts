@@ -77,6 +77,14 @@ export const dqnConfigSchema = z.strictObject({
    * more forward pass of the target net per update.
    */
   advantageLearningAlpha: z.number().min(0).lt(1).default(0),
+  /**
+   * Quantile regression DQN (Dabney et al. 2018; agents/dqn/quantiles.ts): the head gives this many
+   * quantiles of the return per action, trained with the quantile Huber loss (kappa = huberDelta),
+   * and the Q-value is their mean. 0 = plain DQN. Dabney et al.: 200; Dopamine's QR-DQN: 200.
+   * Model files hold the folded mean (a plain Q-network). Resuming a plain checkpoint with
+   * quantiles > 0 starts every quantile at its action's Q-value (and a fresh Adam).
+   */
+  quantiles: z.int().min(0).max(256).default(0),
   /** Double DQN targets (van Hasselt et al. 2016): online net picks, target net evaluates. */
   doubleDqn: z.boolean().default(true),
   /** Epsilon-greedy: linear decay from start to end over `epsilonDecaySteps` (Nature: 1 -> 0.1 over 1M frames). */

@@ -11,6 +11,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { FusedAdam } from '../../src/tensor/adam.ts';
 import { chainParameterGradients, traceChainNet, type ChainNet } from '../chainParameterGradient.ts';
 import type { ReplayBatch } from './replayBuffer.ts';
+import { foldQuantileWeights, meanOfQuantiles, quantileHuberGradient, quantileHuberLoss, quantilesOfAction, quantileTargets } from './quantiles.ts';
 import { huberLoss, tdTargets } from './tdTargets.ts';
 
 export interface LearnerSettings {
@@ -20,6 +21,8 @@ export interface LearnerSettings {
   readonly huberDelta: number;
   /** Advantage learning's alpha (tdTargets.ts); 0 = plain targets, no extra forward pass. */
   readonly advantageLearningAlpha: number;
+  /** Quantiles per action (QR-DQN, quantiles.ts); 0 = one Q-value per action. */
+  readonly quantiles: number;
 }
 
 /** What one update reports: the batch's loss and each sample's TD error, target minus Q(s, a), before the step. */
@@ -31,11 +34,20 @@ export interface UpdateResult {
 export interface LearnerOptions {
   /** false: always tf.variableGrads (the reference the fused gradient is tested and timed against). */
   readonly fusedGradient?: boolean;
+  /**
+   * With quantiles: a plain Q-network of the online net's architecture (its own weights do not
+   * matter), which policyNetwork() fills with the folded online weights.
+   */
+  readonly foldedNetwork?: tfl.LayersModel;
 }
 
 export class DqnLearner {
   /** The online net as a chain, traced once (its weights are read at each update). */
   private readonly chain: ChainNet | undefined;
+
+  /** Actions; the online net has actionCount * max(1, quantiles) outputs. */
+  readonly actionCount: number;
+  private readonly foldedNetwork: tfl.LayersModel | undefined;
 
   constructor(
     readonly online: tfl.LayersModel,
@@ -45,6 +57,31 @@ export class DqnLearner {
     options: LearnerOptions = {},
   ) {
     this.chain = options.fusedGradient === false ? undefined : traceChainNet(online);
+    const outputs = online.outputs[0]?.shape[1] ?? 0;
+    const perAction = Math.max(1, settings.quantiles);
+    if (outputs % perAction !== 0) throw new Error(`DqnLearner: ${outputs} outputs do not split into ${perAction} quantiles per action`);
+    this.actionCount = outputs / perAction;
+    if (settings.quantiles > 0 && options.foldedNetwork === undefined) throw new Error('DqnLearner: a quantile net needs options.foldedNetwork');
+    this.foldedNetwork = settings.quantiles > 0 ? options.foldedNetwork : undefined;
+  }
+
+  /**
+   * The greedy policy's network, [batch, actions] Q-values: the online net itself, or for a quantile
+   * net the folded network refreshed with the online net's folded weights (quantiles.ts). Owned by
+   * the learner; valid until the next update.
+   */
+  policyNetwork(): tfl.LayersModel {
+    if (this.foldedNetwork === undefined) return this.online;
+    const folded = foldQuantileWeights(this.online.getWeights(), this.actionCount);
+    this.foldedNetwork.setWeights(folded);
+    tf.dispose(folded);
+    return this.foldedNetwork;
+  }
+
+  /** The online net's Q-values (the mean of its quantiles for a quantile net). Caller owns them. */
+  private qValues(model: tfl.LayersModel, obs: tf.Tensor4D): tf.Tensor2D {
+    const output = model.predict(obs) as tf.Tensor2D;
+    return this.settings.quantiles > 0 ? meanOfQuantiles(output, this.actionCount) : output;
   }
 
   /** Whether updates take the fused chain gradient (false: tf.variableGrads). */
@@ -67,7 +104,7 @@ export class DqnLearner {
   /** Greedy action for one observation [H, W, k]. */
   greedyAction(observation: Float32Array, shape: readonly [number, number, number]): number {
     return tf.tidy(() => {
-      const q = this.online.predict(tf.tensor4d(observation, [1, ...shape])) as tf.Tensor2D;
+      const q = this.qValues(this.online, tf.tensor4d(observation, [1, ...shape]));
       return tf.argMax(q, 1).dataSync()[0] ?? 0;
     });
   }
@@ -77,12 +114,13 @@ export class DqnLearner {
    * (1 unless prioritized). A NaN/Inf loss is the caller's to handle.
    */
   update(batch: ReplayBatch, shape: readonly [number, number, number]): UpdateResult {
-    const { gamma, doubleDqn, maxGradNorm, advantageLearningAlpha: alpha } = this.settings;
+    if (this.settings.quantiles > 0) return this.quantileUpdate(batch, shape);
+    const { gamma, doubleDqn, advantageLearningAlpha: alpha } = this.settings;
     const size = batch.actions.length;
     return tf.tidy(() => {
       const obs = tf.tensor4d(batch.observations, [size, ...shape]);
       const nextObs = tf.tensor4d(batch.nextObservations, [size, ...shape]);
-      const actionMask = tf.oneHot(tf.tensor1d(batch.actions, 'int32'), this.online.outputs[0]?.shape[1] ?? 0) as tf.Tensor2D;
+      const actionMask = tf.oneHot(tf.tensor1d(batch.actions, 'int32'), this.actionCount) as tf.Tensor2D;
       const targets = tdTargets({
         rewards: tf.tensor1d(batch.rewards),
         dones: tf.tensor1d(batch.dones),
@@ -95,18 +133,57 @@ export class DqnLearner {
       const weights = tf.tensor1d(batch.weights);
       const { chosen, grads } =
         this.chain === undefined ? this.tapeGradients(obs, actionMask, targets, weights) : this.chainGradients(this.chain, obs, actionMask, targets, weights);
-      const names = Object.keys(grads);
-      let scale: tf.Scalar | number = 1;
-      if (maxGradNorm > 0) {
-        const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n] as tf.Tensor)))));
-        scale = tf.minimum(1, tf.div(maxGradNorm, tf.maximum(norm, 1e-6))) as tf.Scalar;
-      }
-      this.optimizer.applyGradients(Object.fromEntries(names.map((n) => [n, tf.mul(grads[n] as tf.Tensor, scale)])));
-      const tdErrors = tf.sub(targets, chosen);
-      // One read back for both: the loss first, then the TD errors.
-      const read = tf.concat([tf.reshape(huberLoss(targets, chosen, this.settings.huberDelta, weights), [1]), tdErrors]).dataSync() as Float32Array;
-      return { loss: read[0] ?? Number.NaN, tdErrors: read.slice(1) };
+      this.applyClipped(grads);
+      return readResult(huberLoss(targets, chosen, this.settings.huberDelta, weights), tf.sub(targets, chosen));
     });
+  }
+
+  /**
+   * QR-DQN's update (quantiles.ts): target quantiles from the target net at s' (a* picked by the
+   * online net's Q-values for Double DQN), the quantile Huber loss on the taken action's quantiles.
+   * Advantage learning shifts every target quantile by its correction. The TD errors reported (and
+   * prioritized on) are the Q-values': mean target minus mean quantile.
+   */
+  private quantileUpdate(batch: ReplayBatch, shape: readonly [number, number, number]): UpdateResult {
+    const { gamma, doubleDqn, huberDelta, advantageLearningAlpha: alpha } = this.settings;
+    const size = batch.actions.length;
+    return tf.tidy(() => {
+      const obs = tf.tensor4d(batch.observations, [size, ...shape]);
+      const nextObs = tf.tensor4d(batch.nextObservations, [size, ...shape]);
+      const actionMask = tf.oneHot(tf.tensor1d(batch.actions, 'int32'), this.actionCount) as tf.Tensor2D;
+      const nextQuantilesTarget = this.target.predict(nextObs) as tf.Tensor2D;
+      let shift: tf.Tensor1D | undefined;
+      if (alpha > 0) {
+        const qTarget = this.qValues(this.target, obs);
+        shift = tf.mul(alpha, tf.sub(tf.max(qTarget, 1), tf.sum(tf.mul(qTarget, actionMask), 1))) as tf.Tensor1D;
+      }
+      const targets = quantileTargets({
+        rewards: tf.tensor1d(batch.rewards),
+        dones: tf.tensor1d(batch.dones),
+        steps: tf.tensor1d(batch.steps),
+        gamma,
+        nextQuantilesTarget,
+        nextQPicker: doubleDqn ? this.qValues(this.online, nextObs) : meanOfQuantiles(nextQuantilesTarget, this.actionCount),
+        ...(shift === undefined ? {} : { shift }),
+      });
+      const weights = tf.tensor1d(batch.weights);
+      const { chosen, grads } =
+        this.chain === undefined ? this.tapeQuantileGradients(obs, actionMask, targets, weights) : this.chainQuantileGradients(this.chain, obs, actionMask, targets, weights);
+      this.applyClipped(grads);
+      return readResult(quantileHuberLoss(targets, chosen, huberDelta, weights), tf.sub(tf.mean(targets, 1), tf.mean(chosen, 1)));
+    });
+  }
+
+  /** Scales the gradients to global norm <= maxGradNorm (0: as they are), then one optimizer step. */
+  private applyClipped(grads: tf.NamedTensorMap): void {
+    const { maxGradNorm } = this.settings;
+    const names = Object.keys(grads);
+    let scale: tf.Scalar | number = 1;
+    if (maxGradNorm > 0) {
+      const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n] as tf.Tensor)))));
+      scale = tf.minimum(1, tf.div(maxGradNorm, tf.maximum(norm, 1e-6))) as tf.Scalar;
+    }
+    this.optimizer.applyGradients(Object.fromEntries(names.map((n) => [n, tf.mul(grads[n] as tf.Tensor, scale)])));
   }
 
   /**
@@ -125,7 +202,7 @@ export class DqnLearner {
       const dChosen = tf.div(tf.mul(weights, tf.clipByValue(tf.sub(chosen, targets), -huberDelta, huberDelta)), chosen.size);
       return [tf.mul(actionMask, tf.expandDims(dChosen, 1))];
     });
-    return { chosen: chosenQ(outputs[0] as tf.Tensor2D), grads: Object.fromEntries(chain.variables.map((v, i) => [(v.read() as tf.Variable).name, gradients[i] as tf.Tensor])) };
+    return { chosen: chosenQ(outputs[0] as tf.Tensor2D), grads: namedGradients(chain, gradients) };
   }
 
   private tapeGradients(obs: tf.Tensor4D, actionMask: tf.Tensor2D, targets: tf.Tensor1D, weights: tf.Tensor1D): { chosen: tf.Tensor1D; grads: tf.NamedTensorMap } {
@@ -145,9 +222,48 @@ export class DqnLearner {
     return { chosen, grads };
   }
 
+  /** The fused gradient of the quantile Huber loss (its output gradient: quantiles.ts), and the taken action's quantiles before the step. */
+  private chainQuantileGradients(chain: ChainNet, obs: tf.Tensor4D, actionMask: tf.Tensor2D, targets: tf.Tensor2D, weights: tf.Tensor1D): { chosen: tf.Tensor2D; grads: tf.NamedTensorMap } {
+    const { huberDelta } = this.settings;
+    const { outputs, gradients } = chainParameterGradients(chain, obs, ([quantiles]) => {
+      const dChosen = quantileHuberGradient(targets, quantilesOfAction(quantiles as tf.Tensor2D, actionMask), huberDelta, weights);
+      return [tf.reshape(tf.mul(tf.expandDims(actionMask, 2), tf.expandDims(dChosen, 1)), [obs.shape[0], -1])];
+    });
+    return { chosen: quantilesOfAction(outputs[0] as tf.Tensor2D, actionMask), grads: namedGradients(chain, gradients) };
+  }
+
+  private tapeQuantileGradients(obs: tf.Tensor4D, actionMask: tf.Tensor2D, targets: tf.Tensor2D, weights: tf.Tensor1D): { chosen: tf.Tensor2D; grads: tf.NamedTensorMap } {
+    const { huberDelta } = this.settings;
+    const variables = this.online.trainableWeights.map((w) => w.read() as tf.Variable);
+    let kept: tf.Tensor2D | undefined;
+    const { grads } = tf.variableGrads(() => {
+      const quantiles = this.online.apply(obs, { training: true }) as tf.Tensor2D;
+      kept = tf.keep(quantilesOfAction(quantiles, actionMask));
+      return quantileHuberLoss(targets, kept, huberDelta, weights);
+    }, variables);
+    if (kept === undefined) throw new Error('DqnLearner: the loss function did not run');
+    const chosen = tf.clone(kept);
+    kept.dispose();
+    return { chosen, grads };
+  }
+
   dispose(): void {
     this.online.dispose();
     this.target.dispose();
     this.optimizer.dispose();
+    this.foldedNetwork?.dispose();
   }
+}
+
+/** The variables' gradients by name, as optimizer.applyGradients takes them. */
+function namedGradients(chain: ChainNet, gradients: readonly tf.Tensor[]): tf.NamedTensorMap {
+  return Object.fromEntries(chain.variables.map((v, i) => [(v.read() as tf.Variable).name, gradients[i] as tf.Tensor]));
+}
+
+/** One read back for both: the loss first, then each sample's TD error. */
+// A literal return type, not UpdateResult: tf.tidy's callbacks must return a TensorContainer, and
+// only an object literal's type (not an interface) fits its index signature.
+function readResult(loss: tf.Scalar, tdErrors: tf.Tensor1D): { loss: number; tdErrors: Float32Array } {
+  const read = tf.concat([tf.reshape(loss, [1]), tdErrors]).dataSync() as Float32Array;
+  return { loss: read[0] ?? Number.NaN, tdErrors: read.slice(1) };
 }

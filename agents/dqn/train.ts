@@ -11,6 +11,8 @@
  * is abandoned; training restarts with the next episode seed.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { join } from 'node:path';
 import { makeEnv, type EnvOptions } from '../../envs/index.ts';
 import type { Env } from '../../src/gym/env.ts';
@@ -29,6 +31,7 @@ import { TrainingLog } from '../training/trainingLog.ts';
 import { epsilonAt, learningRateAt, priorityBetaAt, type DqnConfig } from './config.ts';
 import { DqnLearner } from './learner.ts';
 import { PrioritizedReplayBuffer } from './prioritizedReplay.ts';
+import { spreadQWeights } from './quantiles.ts';
 import { ReplayBuffer } from './replayBuffer.ts';
 import { clipReward } from '../training/clipReward.ts';
 import { LifeLossTracker } from '../training/lifeLoss.ts';
@@ -85,14 +88,41 @@ export async function saveDqnCheckpoint(outDir: string, learner: DqnLearner, sta
   });
 }
 
-export async function loadDqnCheckpoint(outDir: string, config: DqnConfig): Promise<{ learner: DqnLearner; state: DqnTrainingState }> {
+/**
+ * Loads a checkpoint's nets, Adam and counters. A plain checkpoint resumed with `quantiles` > 0
+ * becomes a quantile net whose quantiles all start at their action's Q-value (quantiles.ts
+ * spreadQWeights), with a fresh Adam: the old one's moments have the plain head's shapes.
+ */
+export async function loadDqnCheckpoint(outDir: string, config: DqnConfig, actionCount: number): Promise<{ learner: DqnLearner; state: DqnTrainingState; spread: boolean }> {
   const dir = join(outDir, CHECKPOINT_DIR);
   if (!existsSync(dir)) throw new FileError(dir, 'missing: nothing to resume (train without --resume first)');
   const state = readState(dir);
-  const online = await loadModel(join(dir, 'online'));
-  const target = await loadModel(join(dir, 'target'));
-  const optimizer = await loadOptimizer(dir);
-  return { learner: new DqnLearner(online, target, optimizer, config), state };
+  let online = await loadModel(join(dir, 'online'));
+  let target = await loadModel(join(dir, 'target'));
+  const outputs = online.outputs[0]?.shape[1] ?? 0;
+  const spread = config.quantiles > 0 && outputs === actionCount;
+  if (spread) {
+    const shape = online.inputs[0]?.shape.slice(1) as [number, number, number];
+    [online, target] = [online, target].map((plain) => {
+      const quantileNet = buildQNetwork(shape, actionCount * config.quantiles, 0, config.architecture);
+      const weights = spreadQWeights(plain.getWeights(), config.quantiles);
+      quantileNet.setWeights(weights);
+      tf.dispose(weights);
+      plain.dispose();
+      return quantileNet;
+    }) as [tfl.LayersModel, tfl.LayersModel];
+  } else if (outputs !== actionCount * Math.max(1, config.quantiles)) {
+    throw new FileError(join(dir, 'online'), `has ${outputs} outputs, but ${actionCount} actions with quantiles ${config.quantiles} need ${actionCount * Math.max(1, config.quantiles)}`);
+  }
+  const optimizer = spread ? adam(config.learningRate, 0.9, 0.999, config.adamEpsilon) : await loadOptimizer(dir);
+  return { learner: makeLearner(online, target, optimizer, config, actionCount), state, spread };
+}
+
+/** The learner for a config; a quantile net gets a plain Q-network of its architecture to fold into. */
+function makeLearner(online: tfl.LayersModel, target: tfl.LayersModel, optimizer: tf.Optimizer, config: DqnConfig, actionCount: number): DqnLearner {
+  if (config.quantiles === 0) return new DqnLearner(online, target, optimizer, config);
+  const shape = online.inputs[0]?.shape.slice(1) as [number, number, number];
+  return new DqnLearner(online, target, optimizer, config, { foldedNetwork: buildQNetwork(shape, actionCount, 0, config.architecture) });
 }
 
 /** Reads the config a checkpoint was trained with (for `--resume` without a config file). */
@@ -120,18 +150,21 @@ export async function trainDqn(config: DqnConfig, outDir: string, options: DqnTr
   const csvPath = join(outDir, 'training.csv');
   let log: TrainingLog;
   if (options.resume === true) {
-    ({ learner, state } = await loadDqnCheckpoint(outDir, config));
+    let spread: boolean;
+    ({ learner, state, spread } = await loadDqnCheckpoint(outDir, config, actionCount));
     rng = Rng.fromState(state.rngState);
     log = TrainingLog.load(csvPath);
     log.truncateAfter(state.step);
     progress.log(`resuming at step ${state.step} (episode ${state.episodes}, ${state.updates} updates); refilling the replay buffer for ${config.learningStarts} steps`);
+    if (spread) progress.log(`the plain Q-network becomes a quantile net: ${config.quantiles} quantiles per action, each starting at its Q-value; Adam starts afresh`);
   } else {
     rng = Rng.fromSeed(config.seed);
-    const online = buildQNetwork(shape, actionCount, rng.seed(), config.architecture);
-    const target = buildQNetwork(shape, actionCount, rng.seed(), config.architecture);
+    const outputs = actionCount * Math.max(1, config.quantiles);
+    const online = buildQNetwork(shape, outputs, rng.seed(), config.architecture);
+    const target = buildQNetwork(shape, outputs, rng.seed(), config.architecture);
     // advgym's Adam: tf.train.adam's results and checkpoint format, one kernel per variable.
     const optimizer = adam(config.learningRate, 0.9, 0.999, config.adamEpsilon);
-    learner = new DqnLearner(online, target, optimizer, config);
+    learner = makeLearner(online, target, optimizer, config, actionCount);
     learner.syncTarget();
     state = { step: 0, episodes: 0, updates: 0, rngState: rng.state(), recentReturns: [], wallSeconds: 0, bestEvalReturn: null };
     log = new TrainingLog();
@@ -221,7 +254,7 @@ export async function trainDqn(config: DqnConfig, outDir: string, options: DqnTr
 
       let evalReturn: number | undefined;
       if (step % config.evalInterval === 0) {
-        const evaluation = evaluate(new LayersPolicy(learner.online), evalEnv, config.evalEpisodes, periodicSeed);
+        const evaluation = evaluate(new LayersPolicy(learner.policyNetwork()), evalEnv, config.evalEpisodes, periodicSeed);
         evalReturn = evaluation.meanReturn;
         progress.log(`step ${step}: greedy evaluation over ${config.evalEpisodes} episodes ${evaluation.meanReturn.toFixed(2)} ± ${evaluation.stdReturn.toFixed(2)}`);
         if (bestEvalReturn === null || evalReturn >= bestEvalReturn) {
@@ -268,7 +301,7 @@ export async function trainDqn(config: DqnConfig, outDir: string, options: DqnTr
 
 /** Final greedy evaluation, then the model folder contract files; returns the mean return. */
 async function writeModelFolder(config: DqnConfig, outDir: string, learner: DqnLearner, env: Env<Float32Array>, state: DqnTrainingState, progress: TrainingProgress): Promise<number> {
-  const evaluation = evaluate(new LayersPolicy(learner.online), env, config.finalEvalEpisodes, config.evalSeed);
+  const evaluation = evaluate(new LayersPolicy(learner.policyNetwork()), env, config.finalEvalEpisodes, config.evalSeed);
   const random = await writeModelFiles(config, outDir, learner, env, state, evaluation, config.evalSeed, 'final weights');
   progress.log(`final greedy return over ${config.finalEvalEpisodes} episodes: ${evaluation.meanReturn.toFixed(2)} ± ${evaluation.stdReturn.toFixed(2)} (random play ${random.meanReturn.toFixed(2)})`);
   return evaluation.meanReturn;
@@ -286,7 +319,7 @@ function periodicEvalSeed(config: Pick<DqnConfig, 'evalSeed' | 'finalEvalEpisode
 async function writeModelFiles(config: DqnConfig, outDir: string, learner: DqnLearner, env: Env<Float32Array>, state: DqnTrainingState, evaluation: Evaluation, seed: number, weights: string): Promise<Evaluation> {
   const episodes = evaluation.returns.length;
   const random = evaluateRandom(env, episodes, seed, Rng.fromSeed(config.seed + 1));
-  await saveModel(learner.online, outDir);
+  await saveModel(learner.policyNetwork(), outDir);
   writeJsonAtomic(join(outDir, 'config.json'), config);
   writeJsonAtomic(join(outDir, 'agent.json'), {
     ...agentDescription(config, env, state, weights),
@@ -299,7 +332,7 @@ async function writeModelFiles(config: DqnConfig, outDir: string, learner: DqnLe
 /** A model folder of the online weights at this step, OUT/snapshots/step-N/, ungraded (grading costs minutes). */
 async function writeSnapshot(config: DqnConfig, outDir: string, learner: DqnLearner, env: Env<Float32Array>, state: DqnTrainingState): Promise<void> {
   await writeCheckpointDir(join(outDir, SNAPSHOTS_DIR, `step-${state.step}`), async (dir) => {
-    await saveModel(learner.online, dir);
+    await saveModel(learner.policyNetwork(), dir);
     writeJsonAtomic(join(dir, 'config.json'), config);
     writeJsonAtomic(join(dir, 'agent.json'), agentDescription(config, env, state, `snapshot at step ${state.step}`));
   });

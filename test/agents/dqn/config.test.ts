@@ -31,6 +31,8 @@ test('bad values are one-line UserErrors naming the file and field', () => {
   rejects({ priorityEpsilon: 0 }, /field 'priorityEpsilon'/);
   rejects({ advantageLearningAlpha: 1 }, /field 'advantageLearningAlpha'/);
   rejects({ advantageLearningAlpha: -0.1 }, /field 'advantageLearningAlpha'/);
+  rejects({ quantiles: -1 }, /field 'quantiles'/);
+  rejects({ quantiles: 2.5 }, /field 'quantiles'/);
 });
 
 test('unknown fields are rejected with the valid ones listed (typos do not pass silently)', () => {

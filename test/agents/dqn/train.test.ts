@@ -46,13 +46,17 @@ const tinyConfig = (overrides: DqnConfigInput = {}) =>
     ...overrides,
   });
 
-for (const prioritizedReplay of [false, true]) {
-  test(`DQN learns the tiny pixel env${prioritizedReplay ? ' with prioritized replay' : ''}: greedy return clearly beats random play`, async () => {
+for (const [variant, overrides] of [
+  ['', {}],
+  [' with prioritized replay', { prioritizedReplay: true }],
+  [' as QR-DQN (8 quantiles)', { quantiles: 8 }],
+] as const) {
+  test(`DQN learns the tiny pixel env${variant}: greedy return clearly beats random play`, async () => {
     const out = tempDir('dqn');
-    const config = tinyConfig({ prioritizedReplay });
+    const config = tinyConfig(overrides);
     await trainDqn(config, out, { makeEnv: () => new DotEnv(), progress: quiet, skipFinal: true });
-    const { learner } = await loadDqnCheckpoint(out, config);
-    const greedy = evaluate(new LayersPolicy(learner.online), new DotEnv(), 10, 500);
+    const { learner } = await loadDqnCheckpoint(out, config, 3);
+    const greedy = evaluate(new LayersPolicy(learner.policyNetwork()), new DotEnv(), 10, 500);
     const random = evaluateRandom(new DotEnv(), 10, 500, Rng.fromSeed(1));
     learner.dispose();
     assert.ok(random.meanReturn < 2, `random play scored ${random.meanReturn}`);
@@ -70,7 +74,7 @@ test('a checkpoint saved and loaded gives identical Q-values (online and target)
   const learner = new DqnLearner(buildQNetwork(DOT_SHAPE, 3, 1), buildQNetwork(DOT_SHAPE, 3, 2), tf.train.adam(1e-3), config);
   const state = { step: 7, episodes: 1, updates: 3, rngState: rng.state(), recentReturns: [1, 2], wallSeconds: 1, bestEvalReturn: null };
   await saveDqnCheckpoint(out, learner, state, config);
-  const loaded = await loadDqnCheckpoint(out, config);
+  const loaded = await loadDqnCheckpoint(out, config, 3);
   const x = tf.randomUniform([4, ...DOT_SHAPE], 0, 1, 'float32', 3);
   for (const [a, b] of [
     [learner.online, loaded.learner.online],
@@ -92,7 +96,7 @@ test('a killed run resumes: counters, epsilon schedule and RNG continue from the
   const first = await trainDqn(config, out, { makeEnv: () => new DotEnv(), progress: quiet, skipFinal: true, stopAfterSteps: 120 });
   assert.equal(first.stoppedBy, 'limit');
   assert.equal(first.state.step, 120);
-  const saved = await loadDqnCheckpoint(out, config);
+  const saved = await loadDqnCheckpoint(out, config, 3);
   assert.equal(saved.state.step, 120);
   assert.equal(saved.state.episodes, 10);
   assert.deepEqual(saved.state.rngState, first.state.rngState);
@@ -121,7 +125,7 @@ test('a learning-rate schedule drives the optimizer, is logged, and a resumed ru
   const out = tempDir('dqn');
   const config = tinyConfig({ totalSteps: 240, learningStarts: 48, trainFrequency: 4, logInterval: 60, learningRateEnd: 1e-4, learningRateDecayStart: 60 });
   await trainDqn(config, out, { makeEnv: () => new DotEnv(), progress: quiet, skipFinal: true, stopAfterSteps: 120 });
-  const saved = await loadDqnCheckpoint(out, config);
+  const saved = await loadDqnCheckpoint(out, config, 3);
   // The last update ran at step 120, halfway through the annealing from 1e-3 (step 60) to 1e-4 (step 240).
   assert.ok(Math.abs((saved.learner.optimizer.getConfig()['learningRate'] as number) - 7e-4) < 1e-12);
   saved.learner.dispose();
@@ -130,7 +134,7 @@ test('a learning-rate schedule drives the optimizer, is logged, and a resumed ru
   // Resumed with a constant rate: the config decides, not the rate the checkpoint's optimizer was saved with.
   const constant = { ...config, learningRateEnd: null };
   await trainDqn(constant, out, { makeEnv: () => new DotEnv(), progress: quiet, skipFinal: true, resume: true });
-  const resumed = await loadDqnCheckpoint(out, constant);
+  const resumed = await loadDqnCheckpoint(out, constant, 3);
   assert.equal(resumed.learner.optimizer.getConfig()['learningRate'], 1e-3);
   resumed.learner.dispose();
   assert.deepEqual(csvRates().slice(2), [1e-3, 1e-3]);
@@ -165,7 +169,7 @@ test('SIGINT stops training with a checkpoint that --resume can continue', async
   setTimeout(() => process.emit('SIGINT'), 300);
   const result = await trainDqn(config, out, { makeEnv: () => new DotEnv(), progress: quiet, skipFinal: true });
   assert.equal(result.stoppedBy, 'interrupted');
-  const { learner, state } = await loadDqnCheckpoint(out, config);
+  const { learner, state } = await loadDqnCheckpoint(out, config, 3);
   learner.dispose();
   assert.ok(state.step > 0 && state.step < 100_000);
   assert.equal(state.step, result.state.step);
@@ -185,7 +189,7 @@ test('a non-finite loss stops training with a one-line error and keeps the last 
     trainDqn(config, out, { makeEnv: () => new PoisonedEnv(), progress: quiet, skipFinal: true }),
     (error: unknown) => error instanceof UserError && /^dqn: loss became NaN at step \d+; stopped\. The last good checkpoint is in /.test(error.message),
   );
-  const { learner, state } = await loadDqnCheckpoint(out, config);
+  const { learner, state } = await loadDqnCheckpoint(out, config, 3);
   learner.dispose();
   assert.equal(state.step, 100);
 });
@@ -201,7 +205,7 @@ test('snapshots: a model folder of the online weights every snapshotInterval ste
   assert.equal(agent.weights, 'snapshot at step 150');
   assert.equal(agent.actionCount, 3);
   // The last snapshot is the checkpoint's online network; an earlier one is not (training went on).
-  const { learner } = await loadDqnCheckpoint(out, config);
+  const { learner } = await loadDqnCheckpoint(out, config, 3);
   const x = tf.randomUniform([4, ...DOT_SHAPE], 0, 1, 'float32', 5);
   const q = async (dir: string): Promise<number[]> => {
     const model = await loadModel(join(snapshots, dir));
@@ -213,5 +217,34 @@ test('snapshots: a model folder of the online weights every snapshotInterval ste
   learner.dispose();
   assert.deepEqual(await q('step-200'), online);
   assert.notDeepEqual(await q('step-100'), online);
+  x.dispose();
+});
+
+test('a plain checkpoint resumed with quantiles starts each quantile at its Q-value; the model files hold the folded, plain Q-network', async () => {
+  const out = tempDir('dqn');
+  const plain = tinyConfig({ totalSteps: 120, learningStarts: 48, trainFrequency: 4 });
+  await trainDqn(plain, out, { makeEnv: () => new DotEnv(), progress: quiet, skipFinal: true });
+  const x = tf.randomUniform([4, ...DOT_SHAPE], 0, 1, 'float32', 6);
+  const before = await loadDqnCheckpoint(out, plain, 3);
+  const q = Array.from(tf.tidy(() => (before.learner.online.predict(x) as tf.Tensor).dataSync()));
+  before.learner.dispose();
+  const quantile = { ...plain, quantiles: 4, totalSteps: 240 };
+  const spread = await loadDqnCheckpoint(out, quantile, 3);
+  assert.equal(spread.spread, true);
+  const quantiles = tf.tidy(() => (tf.reshape(spread.learner.online.predict(x) as tf.Tensor, [4, 3, 4]).arraySync() as number[][][]));
+  quantiles.forEach((row, i) => row.forEach((values, a) => values.forEach((value) => assert.ok(Math.abs(value - (q[i * 3 + a] as number)) < 1e-5, `sample ${i} action ${a}: quantile ${value} vs Q ${q[i * 3 + a]}`))));
+  spread.learner.dispose();
+  // Trained on as a quantile net, it checkpoints with 3 x 4 outputs and writes a 3-action model folder.
+  await trainDqn(quantile, out, { makeEnv: () => new DotEnv(), progress: quiet, resume: true });
+  const resumed = await loadDqnCheckpoint(out, quantile, 3);
+  assert.equal(resumed.spread, false);
+  assert.equal(resumed.learner.online.outputs[0]?.shape[1], 12);
+  const policy = await loadPolicy(out);
+  assert.equal(policy.actionCount, 3);
+  const [saved, folded] = tf.tidy(() => [policy.logits(x as tf.Tensor4D).dataSync(), (resumed.learner.policyNetwork().predict(x) as tf.Tensor).dataSync()]);
+  assert.deepEqual(Array.from(saved as Float32Array), Array.from(folded as Float32Array));
+  resumed.learner.dispose();
+  // A quantile checkpoint cannot be read with another count.
+  await assert.rejects(loadDqnCheckpoint(out, { ...quantile, quantiles: 3 }, 3), /has 12 outputs, but 3 actions with quantiles 3 need 9/);
   x.dispose();
 });
