@@ -6,7 +6,8 @@
  * (Double DQN: 3 forward passes + 1 backward on the batch). The update takes the
  * fused chain gradient (agents/chainParameterGradient.ts), as the trainer does; the same update
  * through tf.variableGrads (the path for models that are not chains) is timed alternately with it,
- * and the full loop with the patch6 net (agents/networks.ts) alternately with the 2013 one.
+ * as is QR-DQN's update (32 quantiles per action, agents/dqn/quantiles.ts), and the full loop with
+ * the patch6 net (agents/networks.ts) alternately with the 2013 one.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,6 +39,10 @@ export async function runDqnBench(): Promise<void> {
     new DqnLearner(buildQNetwork(shape, env.actionSpace.n, 1), buildQNetwork(shape, env.actionSpace.n, 2), adam(1e-4), config, { fusedGradient });
   const learner = makeLearner(true);
   const tapeLearner = makeLearner(false);
+  const quantiles = 32;
+  const quantileLearner = new DqnLearner(buildQNetwork(shape, env.actionSpace.n * quantiles, 1), buildQNetwork(shape, env.actionSpace.n * quantiles, 2), adam(1e-4), { ...config, quantiles }, {
+    foldedNetwork: buildQNetwork(shape, env.actionSpace.n, 3),
+  });
   const buffer = new ReplayBuffer(5_000, shape);
   const rng = Rng.fromSeed(0);
   let observation = env.reset({ seed: 0 }).observation;
@@ -62,13 +67,16 @@ export async function runDqnBench(): Promise<void> {
   }
   let updateMs = 0;
   let tapeUpdateMs = 0;
-  for (const l of [learner, tapeLearner]) l.update(buffer.sample(32, rng), shape); // warm-up (kernel compilation, Adam slots)
+  let quantileUpdateMs = 0;
+  for (const l of [learner, tapeLearner, quantileLearner]) l.update(buffer.sample(32, rng), shape); // warm-up (kernel compilation, Adam slots)
   for (let block = 0; block < 5; block++) {
     updateMs += time(() => learner.update(buffer.sample(32, rng), shape), 4) / 5;
     tapeUpdateMs += time(() => tapeLearner.update(buffer.sample(32, rng), shape), 4) / 5;
+    quantileUpdateMs += time(() => quantileLearner.update(buffer.sample(32, rng), shape), 4) / 5;
   }
   learner.dispose();
   tapeLearner.dispose();
+  quantileLearner.dispose();
 
   const loopSteps = 1_200;
   const quiet = { update: () => undefined, log: () => undefined, stop: () => undefined };
@@ -96,6 +104,7 @@ export async function runDqnBench(): Promise<void> {
   console.log(`| prioritized replay sample + priority update, batch 32 | ${prioritizedSampleMs.toFixed(2)} ms (${(prioritizedSampleMs / sampleMs).toFixed(2)}x uniform) |`);
   console.log(`| gradient update, batch 32 (Double DQN) | ${updateMs.toFixed(1)} ms (${(1000 / updateMs).toFixed(1)} updates/s) |`);
   console.log(`| same update through tf.variableGrads, timed alternately | ${tapeUpdateMs.toFixed(1)} ms (fused ${(tapeUpdateMs / updateMs).toFixed(2)}x faster) |`);
+  console.log(`| QR-DQN update (${quantiles} quantiles per action), timed alternately | ${quantileUpdateMs.toFixed(1)} ms (${(quantileUpdateMs / updateMs).toFixed(2)}x the plain update) |`);
   console.log(`| full loop, ${loopSteps} steps (200 random warm-up, then eps ~1 + update every 4) | ${(loopSteps / loopSeconds).toFixed(0)} steps/s, ${(learningSteps / 4 / loopSeconds).toFixed(1)} updates/s |`);
   console.log(`| same loop with the patch6 net (agents/networks.ts), timed alternately | ${(loopSteps / patch6Seconds).toFixed(0)} steps/s (${(loopSeconds / patch6Seconds).toFixed(2)}x) |`);
   console.log(`| predicted learning-phase rate from the parts | ${(1000 / (greedyStepMs + (sampleMs + updateMs) / 4)).toFixed(0)} steps/s |`);
