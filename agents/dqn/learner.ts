@@ -207,13 +207,24 @@ export class DqnLearner {
 
   private tapeGradients(obs: tf.Tensor4D, actionMask: tf.Tensor2D, targets: tf.Tensor1D, weights: tf.Tensor1D): { chosen: tf.Tensor1D; grads: tf.NamedTensorMap } {
     const { huberDelta } = this.settings;
+    return this.tapeGradientsOf(
+      obs,
+      (q) => tf.sum(tf.mul(q, actionMask), 1) as tf.Tensor1D,
+      (chosen) => huberLoss(targets, chosen, huberDelta, weights),
+    );
+  }
+
+  /**
+   * tf.variableGrads of `loss(pick(online(obs)))`, and the picked values (the taken action's
+   * Q-value or quantiles) before the step, kept from the same forward pass.
+   */
+  private tapeGradientsOf<T extends tf.Tensor>(obs: tf.Tensor4D, pick: (output: tf.Tensor2D) => T, loss: (chosen: T) => tf.Scalar): { chosen: T; grads: tf.NamedTensorMap } {
     const variables = this.online.trainableWeights.map((w) => w.read() as tf.Variable);
-    let kept: tf.Tensor1D | undefined;
+    let kept: T | undefined;
     const { grads } = tf.variableGrads(() => {
-      const q = this.online.apply(obs, { training: true }) as tf.Tensor2D;
       // Kept out of the tape's scope (which keeps only the loss), so no second forward pass is needed.
-      kept = tf.keep(tf.sum(tf.mul(q, actionMask), 1) as tf.Tensor1D);
-      return huberLoss(targets, kept, huberDelta, weights);
+      kept = tf.keep(pick(this.online.apply(obs, { training: true }) as tf.Tensor2D));
+      return loss(kept);
     }, variables);
     if (kept === undefined) throw new Error('DqnLearner: the loss function did not run');
     // A clone belongs to the caller's tidy; the kept original would otherwise leak.
@@ -234,17 +245,11 @@ export class DqnLearner {
 
   private tapeQuantileGradients(obs: tf.Tensor4D, actionMask: tf.Tensor2D, targets: tf.Tensor2D, weights: tf.Tensor1D): { chosen: tf.Tensor2D; grads: tf.NamedTensorMap } {
     const { huberDelta } = this.settings;
-    const variables = this.online.trainableWeights.map((w) => w.read() as tf.Variable);
-    let kept: tf.Tensor2D | undefined;
-    const { grads } = tf.variableGrads(() => {
-      const quantiles = this.online.apply(obs, { training: true }) as tf.Tensor2D;
-      kept = tf.keep(quantilesOfAction(quantiles, actionMask));
-      return quantileHuberLoss(targets, kept, huberDelta, weights);
-    }, variables);
-    if (kept === undefined) throw new Error('DqnLearner: the loss function did not run');
-    const chosen = tf.clone(kept);
-    kept.dispose();
-    return { chosen, grads };
+    return this.tapeGradientsOf(
+      obs,
+      (quantiles) => quantilesOfAction(quantiles, actionMask),
+      (chosen) => quantileHuberLoss(targets, chosen, huberDelta, weights),
+    );
   }
 
   dispose(): void {
