@@ -78,7 +78,7 @@ export class DqnLearner {
     return this.foldedNetwork;
   }
 
-  /** The online net's Q-values (the mean of its quantiles for a quantile net). Caller owns them. */
+  /** A net's (online or target) Q-values: the mean of its quantiles for a quantile net. Caller owns them. */
   private qValues(model: tfl.LayersModel, obs: tf.Tensor4D): tf.Tensor2D {
     const output = model.predict(obs) as tf.Tensor2D;
     return this.settings.quantiles > 0 ? meanOfQuantiles(output, this.actionCount) : output;

@@ -11,9 +11,9 @@
  * is abandoned; training restarts with the next episode seed.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { join } from 'node:path';
 import { makeEnv, type EnvOptions } from '../../envs/index.ts';
 import type { Env } from '../../src/gym/env.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../../src/atomicWrite.ts';
