@@ -15,6 +15,7 @@
  * evaluation's.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { quantile } from 'simple-statistics';
 import { loadPolicy } from '../agents/loadPolicy.ts';
 import { makeEnv } from '../envs/index.ts';
 import type { GameEnv } from '../envs/gameEnv.ts';
@@ -23,7 +24,6 @@ import type { Env, ResetOptions, ResetResult, StepResult } from '../src/gym/env.
 import { Wrapper } from '../src/gym/wrappers/wrapper.ts';
 import { initBackend } from '../src/tensor/backend.ts';
 import { argmax } from '../agents/policy.ts';
-import { quantile } from 'simple-statistics';
 
 interface LostPoint {
   /** Frames the ball needed to reach the paddle's face minus frames the paddle needed to get there. */
@@ -157,7 +157,7 @@ console.log(`action gap (best - runner-up logit) over all ${allGaps.length} agen
 console.log(`each lost point (heights in logical pixels, paddle ${defaultPongParams.paddleHeight} tall, given by its top): ball launch -> miss, paddle launch -> miss, slack frames, hits; the action gaps from launch to miss (median, min, share of those steps below the 10th percentile of all steps)`);
 log.points.forEach((p, i) => {
   const gaps = lostBallGaps[i] ?? [];
-  const [rallyMedian = 0] = quantile(gaps, [0.5]);
+  const [flightMedian = 0] = quantile(gaps, [0.5]);
   const closeCalls = gaps.filter((gap) => gap < gapQ10).length / Math.max(1, gaps.length);
-  console.log(`  ball ${p.launchBallY.toFixed(0)} -> ${p.missBallY.toFixed(0)} (vx ${Math.abs(p.ballVx).toFixed(1)}, vy ${p.ballVy.toFixed(2)})  paddle ${p.launchPaddleY.toFixed(0)} -> ${p.missPaddleY.toFixed(0)}  slack ${p.slackFrames.toFixed(0)}  hits ${p.hits}  gaps ${rallyMedian.toPrecision(3)} / ${Math.min(...gaps).toPrecision(3)} / ${(100 * closeCalls).toFixed(0)}%`);
+  console.log(`  ball ${p.launchBallY.toFixed(0)} -> ${p.missBallY.toFixed(0)} (vx ${Math.abs(p.ballVx).toFixed(1)}, vy ${p.ballVy.toFixed(2)})  paddle ${p.launchPaddleY.toFixed(0)} -> ${p.missPaddleY.toFixed(0)}  slack ${p.slackFrames.toFixed(0)}  hits ${p.hits}  gaps ${flightMedian.toPrecision(3)} / ${Math.min(...gaps).toPrecision(3)} / ${(100 * closeCalls).toFixed(0)}%`);
 });
