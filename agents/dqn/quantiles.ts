@@ -20,6 +20,11 @@ export function quantileMidpoints(count: number): Float32Array {
   return Float32Array.from({ length: count }, (_, i) => (2 * i + 1) / (2 * count));
 }
 
+/** Outputs of a Q-network's head: one per action, or N per action with quantiles N > 0. */
+export function headOutputs(actionCount: number, quantiles: number): number {
+  return actionCount * Math.max(1, quantiles);
+}
+
 /** [batch, actions * N] quantiles to [batch, actions] Q-values (their mean). Caller owns it. */
 export function meanOfQuantiles(quantiles: tf.Tensor2D, actionCount: number): tf.Tensor2D {
   return tf.tidy(() => tf.mean(tf.reshape(quantiles, [quantiles.shape[0], actionCount, -1]), 2) as tf.Tensor2D);

@@ -31,7 +31,7 @@ import { TrainingLog } from '../training/trainingLog.ts';
 import { epsilonAt, learningRateAt, priorityBetaAt, type DqnConfig } from './config.ts';
 import { DqnLearner } from './learner.ts';
 import { PrioritizedReplayBuffer } from './prioritizedReplay.ts';
-import { spreadQWeights } from './quantiles.ts';
+import { headOutputs, spreadQWeights } from './quantiles.ts';
 import { ReplayBuffer } from './replayBuffer.ts';
 import { clipReward } from '../training/clipReward.ts';
 import { LifeLossTracker } from '../training/lifeLoss.ts';
@@ -99,29 +99,29 @@ export async function loadDqnCheckpoint(outDir: string, config: DqnConfig, actio
   const state = readState(dir);
   let online = await loadModel(join(dir, 'online'));
   let target = await loadModel(join(dir, 'target'));
+  const shape = online.inputs[0]?.shape.slice(1) as [number, number, number];
   const outputs = online.outputs[0]?.shape[1] ?? 0;
+  const needed = headOutputs(actionCount, config.quantiles);
   const spread = config.quantiles > 0 && outputs === actionCount;
   if (spread) {
-    const shape = online.inputs[0]?.shape.slice(1) as [number, number, number];
     [online, target] = [online, target].map((plain) => {
-      const quantileNet = buildQNetwork(shape, actionCount * config.quantiles, 0, config.architecture);
+      const quantileNet = buildQNetwork(shape, needed, 0, config.architecture);
       const weights = spreadQWeights(plain.getWeights(), config.quantiles);
       quantileNet.setWeights(weights);
       tf.dispose(weights);
       plain.dispose();
       return quantileNet;
     }) as [tfl.LayersModel, tfl.LayersModel];
-  } else if (outputs !== actionCount * Math.max(1, config.quantiles)) {
-    throw new FileError(join(dir, 'online'), `has ${outputs} outputs, but ${actionCount} actions with quantiles ${config.quantiles} need ${actionCount * Math.max(1, config.quantiles)}`);
+  } else if (outputs !== needed) {
+    throw new FileError(join(dir, 'online'), `has ${outputs} outputs, but ${actionCount} actions with quantiles ${config.quantiles} need ${needed}`);
   }
   const optimizer = spread ? adam(config.learningRate, 0.9, 0.999, config.adamEpsilon) : await loadOptimizer(dir);
-  return { learner: makeLearner(online, target, optimizer, config, actionCount), state, spread };
+  return { learner: makeLearner(online, target, optimizer, config, shape, actionCount), state, spread };
 }
 
 /** The learner for a config; a quantile net gets a plain Q-network of its architecture to fold into. */
-function makeLearner(online: tfl.LayersModel, target: tfl.LayersModel, optimizer: tf.Optimizer, config: DqnConfig, actionCount: number): DqnLearner {
+function makeLearner(online: tfl.LayersModel, target: tfl.LayersModel, optimizer: tf.Optimizer, config: DqnConfig, shape: [number, number, number], actionCount: number): DqnLearner {
   if (config.quantiles === 0) return new DqnLearner(online, target, optimizer, config);
-  const shape = online.inputs[0]?.shape.slice(1) as [number, number, number];
   return new DqnLearner(online, target, optimizer, config, { foldedNetwork: buildQNetwork(shape, actionCount, 0, config.architecture) });
 }
 
@@ -159,12 +159,12 @@ export async function trainDqn(config: DqnConfig, outDir: string, options: DqnTr
     if (spread) progress.log(`the plain Q-network becomes a quantile net: ${config.quantiles} quantiles per action, each starting at its Q-value; Adam starts afresh`);
   } else {
     rng = Rng.fromSeed(config.seed);
-    const outputs = actionCount * Math.max(1, config.quantiles);
+    const outputs = headOutputs(actionCount, config.quantiles);
     const online = buildQNetwork(shape, outputs, rng.seed(), config.architecture);
     const target = buildQNetwork(shape, outputs, rng.seed(), config.architecture);
     // advgym's Adam: tf.train.adam's results and checkpoint format, one kernel per variable.
     const optimizer = adam(config.learningRate, 0.9, 0.999, config.adamEpsilon);
-    learner = makeLearner(online, target, optimizer, config, actionCount);
+    learner = makeLearner(online, target, optimizer, config, shape, actionCount);
     learner.syncTarget();
     state = { step: 0, episodes: 0, updates: 0, rngState: rng.state(), recentReturns: [], wallSeconds: 0, bestEvalReturn: null };
     log = new TrainingLog();
