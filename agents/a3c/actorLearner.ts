@@ -62,6 +62,10 @@ export function runActorLearner(setup: WorkerSetup, env: Env<Float32Array>, post
   let stepsDone = 0;
   let updates = 0;
   const stats = { steps: 0, policyLoss: 0, valueLoss: 0, entropy: 0 };
+  const reportStats = (updatesSinceLast: number) => {
+    post({ type: 'stats', index, updates: updatesSinceLast, ...stats, tensors: tf.memory().numTensors });
+    stats.steps = stats.policyLoss = stats.valueLoss = stats.entropy = 0;
+  };
 
   const observations = new Float32Array(config.tMax * size);
   const actions = new Int32Array(config.tMax);
@@ -122,11 +126,12 @@ export function runActorLearner(setup: WorkerSetup, env: Env<Float32Array>, post
     stats.policyLoss += result.policyLoss;
     stats.valueLoss += result.valueLoss;
     stats.entropy += result.entropy;
-    if (updates % setup.statsEveryUpdates === 0) {
-      post({ type: 'stats', index, updates: setup.statsEveryUpdates, ...stats, tensors: tf.memory().numTensors });
-      stats.steps = stats.policyLoss = stats.valueLoss = stats.entropy = 0;
-    }
+    if (updates % setup.statsEveryUpdates === 0) reportStats(setup.statsEveryUpdates);
   }
+  // One last report at the end, while the model is still alive (so its tensor count compares with
+  // the others): it carries the updates since the previous report, and a worker that finished its
+  // share before its first periodic report is still seen.
+  reportStats(updates % setup.statsEveryUpdates);
   model.dispose();
   env.close();
   post({ type: 'done', index, steps: stepsDone });

@@ -16,7 +16,7 @@ export interface WorkerSetup {
    * instead of makeEnv (tests use it for tiny envs and for an env that crashes on purpose).
    */
   readonly envModule?: string;
-  /** Post a 'stats' message every this many updates. */
+  /** Post a 'stats' message every this many updates, and once more when the worker finishes. */
   readonly statsEveryUpdates: number;
 }
 

@@ -19,6 +19,7 @@ const runTiny = (options: Pick<A3cRunOptions, 'config' | 'workers'> & Partial<A3
 test('two asynchronous workers learn the contextual bandit, without leaking tensors in any thread', async () => {
   const config = resolveA3cConfig({ env: 'Contextual-v0', network: 'mlp', backend: 'cpu', totalSteps: 1500, learningRate: 0.01, annealLearningRate: false, seed: 3 });
   const tensorCounts = new Map<number, Set<number>>();
+  const reported = { steps: 0, updates: 0 };
   const result = await assertNoLeak(
     () =>
       runTiny({
@@ -30,6 +31,8 @@ test('two asynchronous workers learn the contextual bandit, without leaking tens
           const seen = tensorCounts.get(stats.index) ?? new Set<number>();
           seen.add(stats.tensors);
           tensorCounts.set(stats.index, seen);
+          reported.steps += stats.steps;
+          reported.updates += stats.updates;
         },
       }),
     'runA3c (main thread)',
@@ -39,8 +42,10 @@ test('two asynchronous workers learn the contextual bandit, without leaking tens
   // Both workers applied updates, and with two of them some updates are stale.
   assert.ok(result.updates >= 1500);
   assert.ok(result.meanStaleness > 0, `mean staleness ${result.meanStaleness}`);
-  // Each worker reported stats several times, always with the same number of live tensors.
+  // Each worker reported stats (at the latest when it finished), always with the same number of
+  // live tensors, and the reports together account for every step and update of the run.
   assert.equal(tensorCounts.size, 2);
+  assert.deepEqual(reported, { steps: result.steps, updates: result.updates });
   for (const [worker, counts] of tensorCounts) assert.equal(counts.size, 1, `worker ${worker} tensor counts ${[...counts].join(', ')}`);
 
   const model = buildInitialModel({ config, inputShape: TINY_INPUT_SHAPE, actionCount: 2 });
