@@ -17,7 +17,7 @@ export const dqnConfigSchema = z.strictObject({
   seed: z.int().default(0),
   /** Agent steps (env steps after frame skip) to train for. Nature: 50M frames; ours: far fewer. */
   totalSteps: z.int().min(1).default(500_000),
-  /** Replay capacity in transitions. Nature: 1M; 100k as CleanRL's Atari default (7,064 B each: 0.71 GB). */
+  /** Replay capacity in transitions. Nature and CleanRL's dqn_atari: 1M; ours 100k (7,064 B each: 0.71 GB). */
   bufferSize: z.int().min(2).default(100_000),
   /** Random-policy steps before learning starts. Nature: 50k; CleanRL: 80k; ours 10k for speed. */
   learningStarts: z.int().min(0).default(10_000),
