@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { parseDqnConfig } from '../agents/dqn/config.ts';
 import { DqnLearner } from '../agents/dqn/learner.ts';
 import { PrioritizedReplayBuffer } from '../agents/dqn/prioritizedReplay.ts';
+import { headOutputs } from '../agents/dqn/quantiles.ts';
 import { ReplayBuffer } from '../agents/dqn/replayBuffer.ts';
 import { trainDqn } from '../agents/dqn/train.ts';
 import { buildQNetwork, type Architecture } from '../agents/networks.ts';
@@ -40,7 +41,7 @@ export async function runDqnBench(): Promise<void> {
   const learner = makeLearner(true);
   const tapeLearner = makeLearner(false);
   const quantiles = 32;
-  const quantileLearner = new DqnLearner(buildQNetwork(shape, env.actionSpace.n * quantiles, 1), buildQNetwork(shape, env.actionSpace.n * quantiles, 2), adam(1e-4), { ...config, quantiles }, {
+  const quantileLearner = new DqnLearner(buildQNetwork(shape, headOutputs(env.actionSpace.n, quantiles), 1), buildQNetwork(shape, headOutputs(env.actionSpace.n, quantiles), 2), adam(1e-4), { ...config, quantiles }, {
     foldedNetwork: buildQNetwork(shape, env.actionSpace.n, 3),
   });
   const buffer = new ReplayBuffer(5_000, shape);

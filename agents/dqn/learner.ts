@@ -116,21 +116,17 @@ export class DqnLearner {
   update(batch: ReplayBatch, shape: readonly [number, number, number]): UpdateResult {
     if (this.settings.quantiles > 0) return this.quantileUpdate(batch, shape);
     const { gamma, doubleDqn, advantageLearningAlpha: alpha } = this.settings;
-    const size = batch.actions.length;
     return tf.tidy(() => {
-      const obs = tf.tensor4d(batch.observations, [size, ...shape]);
-      const nextObs = tf.tensor4d(batch.nextObservations, [size, ...shape]);
-      const actionMask = tf.oneHot(tf.tensor1d(batch.actions, 'int32'), this.actionCount) as tf.Tensor2D;
+      const { obs, nextObs, actionMask, rewards, dones, steps, weights } = this.batchTensors(batch, shape);
       const targets = tdTargets({
-        rewards: tf.tensor1d(batch.rewards),
-        dones: tf.tensor1d(batch.dones),
+        rewards,
+        dones,
         nextQTarget: this.target.predict(nextObs) as tf.Tensor2D,
         ...(doubleDqn ? { nextQOnline: this.online.predict(nextObs) as tf.Tensor2D } : {}),
-        steps: tf.tensor1d(batch.steps),
+        steps,
         gamma,
         ...(alpha > 0 ? { advantageLearning: { alpha, qTarget: this.target.predict(obs) as tf.Tensor2D, actionMask } } : {}),
       });
-      const weights = tf.tensor1d(batch.weights);
       const { chosen, grads } =
         this.chain === undefined ? this.tapeGradients(obs, actionMask, targets, weights) : this.chainGradients(this.chain, obs, actionMask, targets, weights);
       this.applyClipped(grads);
@@ -146,11 +142,8 @@ export class DqnLearner {
    */
   private quantileUpdate(batch: ReplayBatch, shape: readonly [number, number, number]): UpdateResult {
     const { gamma, doubleDqn, huberDelta, advantageLearningAlpha: alpha } = this.settings;
-    const size = batch.actions.length;
     return tf.tidy(() => {
-      const obs = tf.tensor4d(batch.observations, [size, ...shape]);
-      const nextObs = tf.tensor4d(batch.nextObservations, [size, ...shape]);
-      const actionMask = tf.oneHot(tf.tensor1d(batch.actions, 'int32'), this.actionCount) as tf.Tensor2D;
+      const { obs, nextObs, actionMask, rewards, dones, steps, weights } = this.batchTensors(batch, shape);
       const nextQuantilesTarget = this.target.predict(nextObs) as tf.Tensor2D;
       let shift: tf.Tensor1D | undefined;
       if (alpha > 0) {
@@ -158,20 +151,33 @@ export class DqnLearner {
         shift = tf.mul(alpha, tf.sub(tf.max(qTarget, 1), tf.sum(tf.mul(qTarget, actionMask), 1))) as tf.Tensor1D;
       }
       const targets = quantileTargets({
-        rewards: tf.tensor1d(batch.rewards),
-        dones: tf.tensor1d(batch.dones),
-        steps: tf.tensor1d(batch.steps),
+        rewards,
+        dones,
+        steps,
         gamma,
         nextQuantilesTarget,
         nextQPicker: doubleDqn ? this.qValues(this.online, nextObs) : meanOfQuantiles(nextQuantilesTarget, this.actionCount),
         ...(shift === undefined ? {} : { shift }),
       });
-      const weights = tf.tensor1d(batch.weights);
       const { chosen, grads } =
         this.chain === undefined ? this.tapeQuantileGradients(obs, actionMask, targets, weights) : this.chainQuantileGradients(this.chain, obs, actionMask, targets, weights);
       this.applyClipped(grads);
       return readResult(quantileHuberLoss(targets, chosen, huberDelta, weights), tf.sub(tf.mean(targets, 1), tf.mean(chosen, 1)));
     });
+  }
+
+  /** A replay batch as tensors, for both losses; call inside the update's tidy. */
+  private batchTensors(batch: ReplayBatch, shape: readonly [number, number, number]) {
+    const size = batch.actions.length;
+    return {
+      obs: tf.tensor4d(batch.observations, [size, ...shape]),
+      nextObs: tf.tensor4d(batch.nextObservations, [size, ...shape]),
+      actionMask: tf.oneHot(tf.tensor1d(batch.actions, 'int32'), this.actionCount) as tf.Tensor2D,
+      rewards: tf.tensor1d(batch.rewards),
+      dones: tf.tensor1d(batch.dones),
+      steps: tf.tensor1d(batch.steps),
+      weights: tf.tensor1d(batch.weights),
+    };
   }
 
   /** Scales the gradients to global norm <= maxGradNorm (0: as they are), then one optimizer step. */

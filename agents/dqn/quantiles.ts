@@ -116,9 +116,7 @@ function pairwise(targets: tf.Tensor2D, predicted: tf.Tensor2D): { u: tf.Tensor3
  * N columns. Exact, as the mean of the quantiles is linear in them. Caller owns the result.
  */
 export function foldQuantileWeights(weights: readonly tf.Tensor[], actionCount: number): tf.Tensor[] {
-  const kernel = weights[weights.length - 2];
-  const bias = weights[weights.length - 1];
-  if (kernel === undefined || bias === undefined || kernel.rank !== 2 || bias.rank !== 1) throw new Error('foldQuantileWeights: the last two weights must be a dense kernel and bias');
+  const { kernel, bias } = denseHead(weights, 'foldQuantileWeights');
   return tf.tidy(() => [
     ...weights.slice(0, -2).map((w) => tf.clone(w)),
     ownBuffer(tf.mean(tf.reshape(kernel, [kernel.shape[0] as number, actionCount, -1]), 2)),
@@ -132,14 +130,20 @@ export function foldQuantileWeights(weights: readonly tf.Tensor[], actionCount: 
  * start and the quantiles spread as training goes. Caller owns the result.
  */
 export function spreadQWeights(weights: readonly tf.Tensor[], quantileCount: number): tf.Tensor[] {
-  const kernel = weights[weights.length - 2];
-  const bias = weights[weights.length - 1];
-  if (kernel === undefined || bias === undefined || kernel.rank !== 2 || bias.rank !== 1) throw new Error('spreadQWeights: the last two weights must be a dense kernel and bias');
+  const { kernel, bias } = denseHead(weights, 'spreadQWeights');
   return tf.tidy(() => {
     // Column a * N + j takes column a.
     const columns = tf.tensor1d(Int32Array.from({ length: (bias.shape[0] as number) * quantileCount }, (_, k) => Math.floor(k / quantileCount)), 'int32');
     return [...weights.slice(0, -2).map((w) => tf.clone(w)), ownBuffer(tf.gather(kernel, columns, 1)), ownBuffer(tf.gather(bias, columns))];
   });
+}
+
+/** A chain's last two weights, the head's dense kernel and bias; `caller` names the error's source. */
+function denseHead(weights: readonly tf.Tensor[], caller: string): { kernel: tf.Tensor; bias: tf.Tensor } {
+  const kernel = weights[weights.length - 2];
+  const bias = weights[weights.length - 1];
+  if (kernel === undefined || bias === undefined || kernel.rank !== 2 || bias.rank !== 1) throw new Error(`${caller}: the last two weights must be a dense kernel and bias`);
+  return { kernel, bias };
 }
 
 /**

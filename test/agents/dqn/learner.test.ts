@@ -12,6 +12,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { DqnLearner, type LearnerSettings } from '../../../agents/dqn/learner.ts';
+import { headOutputs } from '../../../agents/dqn/quantiles.ts';
 import type { ReplayBatch } from '../../../agents/dqn/replayBuffer.ts';
 import { tdTargets } from '../../../agents/dqn/tdTargets.ts';
 import { buildQNetwork } from '../../../agents/networks.ts';
@@ -38,7 +39,7 @@ function randomBatch(rng: Rng, size: number, shape: readonly number[], actions: 
 }
 
 function pair(shape: readonly [number, number, number], settings: LearnerSettings): [DqnLearner, DqnLearner] {
-  const outputs = 6 * Math.max(1, settings.quantiles);
+  const outputs = headOutputs(6, settings.quantiles);
   const make = (fusedGradient: boolean): DqnLearner =>
     new DqnLearner(buildQNetwork(shape, outputs, 1), buildQNetwork(shape, outputs, 2), tf.train.sgd(0.05), settings, {
       fusedGradient,
