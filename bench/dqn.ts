@@ -41,7 +41,8 @@ export async function runDqnBench(): Promise<void> {
   const learner = makeLearner(true);
   const tapeLearner = makeLearner(false);
   const quantiles = 32;
-  const quantileLearner = new DqnLearner(buildQNetwork(shape, headOutputs(env.actionSpace.n, quantiles), 1), buildQNetwork(shape, headOutputs(env.actionSpace.n, quantiles), 2), adam(1e-4), { ...config, quantiles }, {
+  const quantileOutputs = headOutputs(env.actionSpace.n, quantiles);
+  const quantileLearner = new DqnLearner(buildQNetwork(shape, quantileOutputs, 1), buildQNetwork(shape, quantileOutputs, 2), adam(1e-4), { ...config, quantiles }, {
     foldedNetwork: buildQNetwork(shape, env.actionSpace.n, 3),
   });
   const buffer = new ReplayBuffer(5_000, shape);
