@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { epsilonAt, learningRateAt, parseDqnConfig, priorityBetaAt } from '../../../agents/dqn/config.ts';
 import { UserError } from '../../../src/errors.ts';
@@ -65,4 +66,12 @@ test('prioritized replay\'s beta rises linearly from priorityBetaStart at step 0
   assert.ok(Math.abs(priorityBetaAt(config, 500) - 0.7) < 1e-12);
   assert.equal(priorityBetaAt(config, 1_000), 1);
   assert.equal(priorityBetaAt(config, 3_000), 1);
+});
+
+test('the pong-qr preset resolves to the config models/pong-dqn was trained with', () => {
+  const read = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
+  assert.deepEqual(
+    parseDqnConfig(read('agents/dqn/presets/pong-qr.json'), 'pong-qr.json'),
+    parseDqnConfig(read('models/pong-dqn/config.json'), 'models/pong-dqn/config.json'),
+  );
 });

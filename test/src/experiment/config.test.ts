@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../../../src/errors.ts';
@@ -90,7 +90,13 @@ test('conditions expand to one labelled condition per eps', () => {
 test('every shipped experiment config is valid, and the JSON Schema is exported', () => {
   const files = readdirSync('experiments').filter((f) => f.endsWith('.json') && f !== 'schema.json');
   assert.ok(files.length >= 1);
-  for (const file of files) assert.doesNotThrow(() => loadExperiment(join('experiments', file)), file);
+  for (const file of files) {
+    const experiment = loadExperiment(join('experiments', file));
+    // A renamed or retired model folder must not leave a shipped config pointing at nothing.
+    for (const model of [experiment.victim, experiment.substitute]) {
+      if (model !== undefined) assert.ok(existsSync(join(model, 'model.json')), `${file}: ${model}/model.json`);
+    }
+  }
   const schema = experimentJsonSchema() as { properties: Record<string, unknown> };
   assert.ok('conditions' in schema.properties && 'victim' in schema.properties);
   assert.deepEqual(JSON.parse(readFileSync('experiments/schema.json', 'utf8')), JSON.parse(JSON.stringify(schema)));
