@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { epsilonAt, learningRateAt, parseDqnConfig, priorityBetaAt } from '../../../agents/dqn/config.ts';
 import { UserError } from '../../../src/errors.ts';
+import { readJsonObject } from '../../../src/readJsonObject.ts';
 
 const rejects = (input: unknown, pattern: RegExp): void => {
   assert.throws(
@@ -69,9 +69,8 @@ test('prioritized replay\'s beta rises linearly from priorityBetaStart at step 0
 });
 
 test('the pong-qr preset resolves to the config models/pong-dqn was trained with', () => {
-  const read = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
   assert.deepEqual(
-    parseDqnConfig(read('agents/dqn/presets/pong-qr.json'), 'pong-qr.json'),
-    parseDqnConfig(read('models/pong-dqn/config.json'), 'models/pong-dqn/config.json'),
+    parseDqnConfig(readJsonObject('agents/dqn/presets/pong-qr.json', 'the config file'), 'pong-qr.json'),
+    parseDqnConfig(readJsonObject('models/pong-dqn/config.json', 'the config file'), 'models/pong-dqn/config.json'),
   );
 });

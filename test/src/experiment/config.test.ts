@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { UserError } from '../../../src/errors.ts';
 import { experimentJsonSchema, loadExperiment, parseExperiment } from '../../../src/experiment/config.ts';
 import { expandConditions } from '../../../src/experiment/conditions.ts';
+import { MODEL_JSON } from '../../../src/tensor/fileIO.ts';
 
 const valid = {
   env: { id: 'Pong-v0' },
@@ -94,7 +95,7 @@ test('every shipped experiment config is valid, and the JSON Schema is exported'
     const experiment = loadExperiment(join('experiments', file));
     // A renamed or retired model folder must not leave a shipped config pointing at nothing.
     for (const model of [experiment.victim, experiment.substitute]) {
-      if (model !== undefined) assert.ok(existsSync(join(model, 'model.json')), `${file}: ${model}/model.json`);
+      if (model !== undefined) assert.ok(existsSync(join(model, MODEL_JSON)), `${file}: ${model}/${MODEL_JSON}`);
     }
   }
   const schema = experimentJsonSchema() as { properties: Record<string, unknown> };
