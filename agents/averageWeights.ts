@@ -9,8 +9,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { join } from 'node:path';
-import { FileError, UserError } from '../src/errors.ts';
-import { loadModel, MODEL_JSON } from '../src/tensor/fileIO.ts';
+import { FileError, UserError } from '../src/core/errors.ts';
+import { loadModel, MODEL_JSON } from '../src/core/tensor/fileIO.ts';
 
 /**
  * Loads the model folders and returns the first one's network holding the mean of all their

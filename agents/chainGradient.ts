@@ -13,6 +13,7 @@
  * The relu mask is taken from the layer's output: relu(z) > 0 exactly where z > 0, which is the
  * mask tf.grad applies (step(z)), so the gradient is the same up to float rounding.
  */
+import type { LogitsAndInputGradient } from './policy.ts';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
@@ -42,13 +43,6 @@ interface FlattenLayer {
 }
 
 export type ChainLayer = ConvLayer | DenseLayer | FlattenLayer;
-
-export interface LogitsAndInputGradient {
-  /** The model's first output at obs, [batch, actions]. */
-  readonly logits: tf.Tensor2D;
-  /** d(sum(dy * logits))/d(obs) with dy = outputGradient(logits), obs-shaped. */
-  readonly gradient: tf.Tensor4D;
-}
 
 function activationOf(config: tf.serialization.ConfigDict): Activation | undefined {
   const name = config['activation'];

@@ -80,7 +80,7 @@ function biasGradient(dz: tf.Tensor): tf.Tensor {
 
 function filterGradient(layer: ConvLayer, x: tf.Tensor, dz: tf.Tensor): tf.Tensor {
   // tfjs-core does not export conv2DBackpropFilter; its kernel is what tf.grad of conv2d runs
-  // (on wasm, advgym's own: src/tensor/kernels/conv2dBackpropFilter.ts).
+  // (on wasm, advgym's own: src/core/tensor/kernels/conv2dBackpropFilter.ts).
   return tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy: dz }, { strides: layer.strides, pad: layer.pad, dataFormat: 'NHWC', filterShape: layer.kernel.read().shape });
 }
 

@@ -1,8 +1,8 @@
 /** Greedy evaluation of a policy: episode i resets with seed + i, so results are reproducible. */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Env } from '../src/gym/env.ts';
-import { mean, sampleStd } from '../src/experiment/metrics.ts';
-import type { Rng } from '../src/rng.ts';
+import type { Env } from '../src/core/gym/env.ts';
+import { mean, sampleStd } from '../src/core/stats.ts';
+import type { Rng } from '../src/core/rng.ts';
 import { argmax, type Policy } from './policy.ts';
 
 export interface Evaluation {

@@ -1,8 +1,8 @@
 /** A Policy over a tfjs-layers model: logits are the model's first output (Q-values or policy logits). */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { chainInputGradient, traceChain, type LogitsAndInputGradient } from './chainGradient.ts';
-import type { Policy } from './policy.ts';
+import { chainInputGradient, traceChain } from './chainGradient.ts';
+import type { LogitsAndInputGradient, Policy } from './policy.ts';
 
 export class LayersPolicy implements Policy {
   readonly actionCount: number;

@@ -1,11 +1,11 @@
 /**
  * Loads a trained agent folder (models/<name>/: model.json + weights.bin in the tfjs layers format,
- * and agent.json describing it) as a Policy. Needs a backend (src/tensor/backend.ts initBackend).
+ * and agent.json describing it) as a Policy. Needs a backend (src/core/tensor/backend.ts initBackend).
  */
 import { join } from 'node:path';
-import { FileError } from '../src/errors.ts';
-import { readJsonObject } from '../src/readJsonObject.ts';
-import { loadModel } from '../src/tensor/fileIO.ts';
+import { FileError } from '../src/core/errors.ts';
+import { readJsonObject } from '../src/core/files/readJsonObject.ts';
+import { loadModel } from '../src/core/tensor/fileIO.ts';
 import { LayersPolicy } from './layersPolicy.ts';
 import type { Policy } from './policy.ts';
 

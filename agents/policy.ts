@@ -3,9 +3,14 @@
  * model or hand-built test network fits, so attacks never depend on how a policy was trained.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import type { LogitsAndInputGradient } from './chainGradient.ts';
 
-export type { LogitsAndInputGradient } from './chainGradient.ts';
+/** What Policy.inputGradient returns: the forward pass and the input gradient of one pass. */
+export interface LogitsAndInputGradient {
+  /** The model's first output at obs, [batch, actions]. */
+  readonly logits: tf.Tensor2D;
+  /** d(sum(dy * logits))/d(obs) with dy = outputGradient(logits), obs-shaped. */
+  readonly gradient: tf.Tensor4D;
+}
 
 export interface Policy {
   readonly actionCount: number;

@@ -18,8 +18,8 @@ import { runA3c, type A3cRunResult } from '../agents/a3c/run.ts';
 import { clipScale, l2Norm, parameterCount, SharedParams } from '../agents/a3c/sharedParams.ts';
 import { buildActorCritic } from '../agents/networks.ts';
 import { makeEnv } from '../envs/index.ts';
-import { Rng } from '../src/rng.ts';
-import { initBackend } from '../src/tensor/backend.ts';
+import { Rng } from '../src/core/rng.ts';
+import { initBackend } from '../src/core/tensor/backend.ts';
 
 const STEPS_PER_WORKER = 1_500;
 

@@ -20,11 +20,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { buildQNetwork } from '../agents/networks.ts';
 import { LayersPolicy } from '../agents/layersPolicy.ts';
-import { initBackend } from '../src/tensor/backend.ts';
-import { AdversarialObservation } from '../src/adversary/adversarialObservation.ts';
-import { makeAttack, makeTiming, type AttackConfig } from '../src/adversary/fromConfig.ts';
+import { initBackend } from '../src/core/tensor/backend.ts';
+import { AdversarialObservation } from '../src/lab/adversary/adversarialObservation.ts';
+import { makeAttack, makeTiming, type AttackConfig } from '../src/lab/adversary/fromConfig.ts';
 import type { Policy } from '../agents/policy.ts';
-import { Rng } from '../src/rng.ts';
+import { Rng } from '../src/core/rng.ts';
 
 const SHAPE = [84, 84, 4] as const;
 const ROUNDS = 7;

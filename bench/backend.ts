@@ -13,7 +13,7 @@
  *
  * The train step is the one advgym's DQN trainer takes for a conv/dense chain: the fused parameter
  * gradient (agents/chainParameterGradient.ts: fused forward, hand-written backward, the Huber
- * gradient in closed form) and Adam (advgym's fused Adam, src/tensor/adam.ts: tf.train.adam's
+ * gradient in closed form) and Adam (advgym's fused Adam, src/core/tensor/adam.ts: tf.train.adam's
  * results in one kernel per variable, as the trainer uses it); the same step through
  * tf.variableGrads (optimizer.minimize, the path for other models, same optimizer) is timed
  * alternately with it and printed below.
@@ -26,11 +26,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { adam } from '../src/tensor/adam.ts';
-import { initBackend, backendInfo, type BackendChoice } from '../src/tensor/backend.ts';
+import { adam } from '../src/core/tensor/adam.ts';
+import { initBackend, backendInfo, type BackendChoice } from '../src/core/tensor/backend.ts';
 import { LayersPolicy } from '../agents/layersPolicy.ts';
 import { chainParameterGradients, traceChainNet } from '../agents/chainParameterGradient.ts';
-import { fgsm as fgsmAttack } from '../src/adversary/fgsm.ts';
+import { fgsm as fgsmAttack } from '../src/lab/adversary/fgsm.ts';
 import type { Policy } from '../agents/policy.ts';
 
 const SIZES = [42, 84] as const;

@@ -20,9 +20,9 @@ import { ReplayBuffer } from '../agents/dqn/replayBuffer.ts';
 import { trainDqn } from '../agents/dqn/train.ts';
 import { buildQNetwork, type Architecture } from '../agents/networks.ts';
 import { makeEnv } from '../envs/index.ts';
-import { Rng } from '../src/rng.ts';
-import { adam } from '../src/tensor/adam.ts';
-import { initBackend } from '../src/tensor/backend.ts';
+import { Rng } from '../src/core/rng.ts';
+import { adam } from '../src/core/tensor/adam.ts';
+import { initBackend } from '../src/core/tensor/backend.ts';
 
 const time = (fn: () => void, times: number): number => {
   const start = performance.now();

@@ -5,9 +5,9 @@
  * frames drawn and max-pooled per step) and the bare game (one frame per step, nothing drawn).
  */
 import { findGame, listEnvs, makeEnv } from '../envs/index.ts';
-import type { Env } from '../src/gym/env.ts';
-import { MaxAndSkip } from '../src/gym/wrappers/maxAndSkip.ts';
-import { Rng } from '../src/rng.ts';
+import type { Env } from '../src/core/gym/env.ts';
+import { MaxAndSkip } from '../src/core/gym/wrappers/maxAndSkip.ts';
+import { Rng } from '../src/core/rng.ts';
 
 const WARMUP_STEPS = 2_000;
 const TIMED_STEPS = 20_000;

@@ -3,16 +3,16 @@
  * model load, every condition's episodes, plots and the GIF into a temporary run folder. Beside it,
  * from the same run, the cost of an attacked step relative to a clean one (clean vs FGSM l-inf on
  * the same seeded episodes), which is what dominates longer sweeps. Skipped while the quickstart's
- * victim model folder is missing (it is trained separately, see src/commands/train.ts).
+ * victim model folder is missing (it is trained separately, see src/lab/commands/train.ts).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadPolicy } from '../agents/loadPolicy.ts';
-import { loadExperiment, parseExperiment } from '../src/experiment/config.ts';
-import { runExperiment } from '../src/experiment/runner.ts';
-import { createRunFolder, writeRunFolder } from '../src/experiment/runFolder.ts';
-import { backendInfo, initBackend } from '../src/tensor/backend.ts';
+import { loadExperiment, parseExperiment } from '../src/lab/experiment/config.ts';
+import { runExperiment } from '../src/lab/experiment/runner.ts';
+import { createRunFolder, writeRunFolder } from '../src/lab/experiment/runFolder.ts';
+import { backendInfo, initBackend } from '../src/core/tensor/backend.ts';
 
 const QUICKSTART = 'experiments/quickstart.json';
 

@@ -7,7 +7,7 @@
  * position is floored), so a ball never shrinks or grows by a pixel as it moves: that would be
  * noise the agent has to learn to ignore.
  */
-import type { RgbFrame } from '../src/gym/env.ts';
+import type { RgbFrame } from '../src/core/gym/env.ts';
 
 export const LOGICAL_WIDTH = 160;
 export const LOGICAL_HEIGHT = 210;

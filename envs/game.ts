@@ -2,8 +2,8 @@
  * What a game file provides: pure rules over a plain state object, plus drawing. The generic
  * adapter (envs/gameEnv.ts) turns a Game into a Gym Env; games never see wrappers or tensors.
  */
-import type { Rng } from '../src/rng.ts';
-import type { RgbFrame } from '../src/gym/env.ts';
+import type { Rng } from '../src/core/rng.ts';
+import type { RgbFrame } from '../src/core/gym/env.ts';
 
 export interface GameStepResult<State> {
   readonly state: State;

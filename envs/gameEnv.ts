@@ -6,10 +6,10 @@
  * (MaxAndSkip) reads only the last two of its k frames, so the others are never drawn.
  * Reading it twice returns the same array.
  */
-import { UserError } from '../src/errors.ts';
-import type { Env, Info, ResetOptions, ResetResult, RgbFrame, StepResult } from '../src/gym/env.ts';
-import { Box, Discrete } from '../src/gym/spaces.ts';
-import { Rng } from '../src/rng.ts';
+import { UserError } from '../src/core/errors.ts';
+import type { Env, Info, ResetOptions, ResetResult, RgbFrame, StepResult } from '../src/core/gym/env.ts';
+import { Box, Discrete } from '../src/core/gym/spaces.ts';
+import { Rng } from '../src/core/rng.ts';
 import type { Game } from './game.ts';
 
 /** Seed used when reset() is called without one before any seeded reset: runs stay reproducible. */

@@ -9,14 +9,15 @@
  * To register a game, add one line `register(yourGame),` to `registeredGames` below.
  */
 import { z } from 'zod';
-import { UserError } from '../src/errors.ts';
-import type { Env } from '../src/gym/env.ts';
-import { EpisodeStatistics } from '../src/gym/wrappers/episodeStatistics.ts';
-import { FrameStack } from '../src/gym/wrappers/frameStack.ts';
-import { MaxAndSkip } from '../src/gym/wrappers/maxAndSkip.ts';
-import { ScaleObservation } from '../src/gym/wrappers/scaleObservation.ts';
-import { StickyActions } from '../src/gym/wrappers/stickyActions.ts';
-import { TimeLimit } from '../src/gym/wrappers/timeLimit.ts';
+import { UserError } from '../src/core/errors.ts';
+import { parseStrict } from '../src/core/validation.ts';
+import type { Env } from '../src/core/gym/env.ts';
+import { EpisodeStatistics } from '../src/core/gym/wrappers/episodeStatistics.ts';
+import { FrameStack } from '../src/core/gym/wrappers/frameStack.ts';
+import { MaxAndSkip } from '../src/core/gym/wrappers/maxAndSkip.ts';
+import { ScaleObservation } from '../src/core/gym/wrappers/scaleObservation.ts';
+import { StickyActions } from '../src/core/gym/wrappers/stickyActions.ts';
+import { TimeLimit } from '../src/core/gym/wrappers/timeLimit.ts';
 import type { Game } from './game.ts';
 import { GameEnv } from './gameEnv.ts';
 import { pong } from './pong.ts';
@@ -93,15 +94,7 @@ export type ResolvedEnvOptions = z.output<typeof envOptionsSchema>;
 
 /** Validates env options and fills in defaults; a bad option is a UserError naming it. */
 export function resolveEnvOptions(options: unknown): ResolvedEnvOptions {
-  const parsed = envOptionsSchema.safeParse(options ?? {});
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const valid = Object.keys(envOptionsSchema.shape).join(', ');
-  if (issue?.code === 'unrecognized_keys') {
-    throw new UserError(`env options: unknown option ${issue.keys.map((k) => `'${k}'`).join(', ')}; valid options: ${valid}`);
-  }
-  const field = issue?.path.join('.') || 'env options';
-  throw new UserError(`env option ${field}: ${issue?.message ?? 'invalid'}`);
+  return parseStrict(envOptionsSchema, options ?? {}, 'env options');
 }
 
 /** Hooks for tools that need more than the observations; agents and experiments pass none. */

@@ -21,9 +21,9 @@
  * The observation is deliberately clean: black background, bright paddles and ball only (no walls,
  * no score), with the ball at least 3 x 3 and the paddles about 10 pixels tall at 84 x 84.
  */
-import { UserError } from '../src/errors.ts';
-import type { RgbFrame } from '../src/gym/env.ts';
-import type { Rng } from '../src/rng.ts';
+import { UserError } from '../src/core/errors.ts';
+import type { RgbFrame } from '../src/core/gym/env.ts';
+import type { Rng } from '../src/core/rng.ts';
 import { createRgbFrame, drawNumber, fillRectGray, fillRectRgb, LOGICAL_WIDTH, numberWidth } from './draw.ts';
 import type { Rgb } from './draw.ts';
 import type { Game, GameStepResult } from './game.ts';

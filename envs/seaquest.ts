@@ -31,9 +31,9 @@
  * Two scripted players show competent play: `scriptedSeaquestAction` reads the true state (tests),
  * `seaquestObservationPlayer` reads the observation and info only (`advgym record --agent scripted`).
  */
-import { UserError } from '../src/errors.ts';
-import type { RgbFrame } from '../src/gym/env.ts';
-import type { Rng } from '../src/rng.ts';
+import { UserError } from '../src/core/errors.ts';
+import type { RgbFrame } from '../src/core/gym/env.ts';
+import type { Rng } from '../src/core/rng.ts';
 import { createRgbFrame, drawNumber, fillEllipseGray, fillEllipseRgb, fillRectGray, fillRectRgb, LOGICAL_HEIGHT, LOGICAL_WIDTH, numberWidth } from './draw.ts';
 import type { Rgb } from './draw.ts';
 import type { Game, GameStepResult } from './game.ts';

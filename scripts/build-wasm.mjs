@@ -1,7 +1,7 @@
-// Compiles advgym's WebAssembly text sources (src/tensor/kernels/wasm/*.wat) into the .wasm binaries
+// Compiles advgym's WebAssembly text sources (src/core/tensor/kernels/wasm/*.wat) into the .wasm binaries
 // beside them, which are committed: the runtime (kernels/heapModule.ts) only reads the bytes, so no
 // CLI start or test pays for loading wabt (a few MB of JS and wasm). Run `npm run build:wasm` after
-// editing a .wat; test/src/tensor/kernels/wasmSources.test.ts fails while a .wasm is stale.
+// editing a .wat; test/src/core/tensor/kernels/wasmSources.test.ts fails while a .wasm is stale.
 //
 // Usage: node scripts/build-wasm.mjs          writes every .wasm
 // Imported (by that test): watSources() and compileWat() without writing anything.
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import initWabt from 'wabt';
 
-export const WASM_DIR = fileURLToPath(new URL('../src/tensor/kernels/wasm/', import.meta.url));
+export const WASM_DIR = fileURLToPath(new URL('../src/core/tensor/kernels/wasm/', import.meta.url));
 
 /** The post-MVP features the sources may use: SIMD (f32x4 in adamStep.wat), nothing else. */
 const FEATURES = { simd: true };

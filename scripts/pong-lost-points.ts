@@ -21,9 +21,9 @@ import { argmax } from '../agents/policy.ts';
 import { makeEnv } from '../envs/index.ts';
 import type { GameEnv } from '../envs/gameEnv.ts';
 import { AGENT_X, BALL_HEIGHT, BALL_WIDTH, defaultPongParams, type PongState } from '../envs/pong.ts';
-import type { Env, ResetOptions, ResetResult, StepResult } from '../src/gym/env.ts';
-import { Wrapper } from '../src/gym/wrappers/wrapper.ts';
-import { initBackend } from '../src/tensor/backend.ts';
+import type { Env, ResetOptions, ResetResult, StepResult } from '../src/core/gym/env.ts';
+import { Wrapper } from '../src/core/gym/wrappers/wrapper.ts';
+import { initBackend } from '../src/core/tensor/backend.ts';
 
 interface LostPoint {
   /** Frames the ball needed to reach the paddle's face minus frames the paddle needed to get there. */

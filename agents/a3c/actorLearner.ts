@@ -6,8 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { Env } from '../../src/gym/env.ts';
-import { Rng } from '../../src/rng.ts';
+import type { Env } from '../../src/core/gym/env.ts';
+import { Rng } from '../../src/core/rng.ts';
 import { buildActorCritic } from '../networks.ts';
 import { actorCriticGradient } from './loss.ts';
 import type { WorkerMessage, WorkerSetup } from './protocol.ts';

@@ -11,10 +11,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { writeFileAtomic, writeJsonAtomic } from '../../src/atomicWrite.ts';
-import { FileError } from '../../src/errors.ts';
-import { readJsonObject } from '../../src/readJsonObject.ts';
-import { loadModel, saveModel } from '../../src/tensor/fileIO.ts';
+import { writeFileAtomic, writeJsonAtomic } from '../../src/core/files/atomicWrite.ts';
+import { FileError } from '../../src/core/errors.ts';
+import { readJsonObject } from '../../src/core/files/readJsonObject.ts';
+import { loadModel, saveModel } from '../../src/core/tensor/fileIO.ts';
 import type { A3cConfig } from './config.ts';
 import { writeFlatWeights } from './sharedParams.ts';
 import { TrainingLog } from './trainingLog.ts';

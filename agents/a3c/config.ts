@@ -7,7 +7,7 @@
  * RMSProp settings fill the paper's gaps); CleanRL / Stable-Baselines3 A2C for the loss weights.
  */
 import { z } from 'zod';
-import { UserError } from '../../src/errors.ts';
+import { parseStrict } from '../../src/core/validation.ts';
 
 export const a3cConfigSchema = z.strictObject({
   /** Env id for makeEnv, e.g. 'Pong-v0' or 'Seaquest-v0'. */
@@ -62,13 +62,5 @@ export type A3cConfig = z.output<typeof a3cConfigSchema>;
 
 /** Validates a config object (from JSON or CLI flags) and fills in defaults. */
 export function resolveA3cConfig(input: unknown, source = 'a3c config'): A3cConfig {
-  const parsed = a3cConfigSchema.safeParse(input ?? {});
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  if (issue?.code === 'unrecognized_keys') {
-    const valid = Object.keys(a3cConfigSchema.shape).join(', ');
-    throw new UserError(`${source}: unknown field ${issue.keys.map((k) => `'${k}'`).join(', ')}; valid fields: ${valid}`);
-  }
-  const field = issue?.path.join('.') || '(root)';
-  throw new UserError(`${source}: ${field}: ${issue?.message ?? 'invalid'}`);
+  return parseStrict(a3cConfigSchema, input ?? {}, source);
 }

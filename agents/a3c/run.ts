@@ -15,7 +15,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { Rng } from '../../src/rng.ts';
+import { Rng } from '../../src/core/rng.ts';
 import { buildActorCritic } from '../networks.ts';
 import type { A3cConfig } from './config.ts';
 import type { WorkerMessage, WorkerSetup } from './protocol.ts';

@@ -4,8 +4,8 @@
  * them. Both CSVs are read back on --resume so a resumed run continues the same files.
  */
 import { readFileSync } from 'node:fs';
-import { renderLinePlot } from '../../src/record/linePlot.ts';
-import { FileError } from '../../src/errors.ts';
+import { renderLinePlot } from '../../src/core/plot/linePlot.ts';
+import { FileError } from '../../src/core/errors.ts';
 
 export interface EpisodeRecord {
   readonly step: number;

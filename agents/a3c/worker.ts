@@ -5,8 +5,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { makeEnv, type EnvOptions } from '../../envs/index.ts';
-import type { Env } from '../../src/gym/env.ts';
-import { initBackend } from '../../src/tensor/backend.ts';
+import type { Env } from '../../src/core/gym/env.ts';
+import { initBackend } from '../../src/core/tensor/backend.ts';
 import { runActorLearner } from './actorLearner.ts';
 import type { WorkerMessage, WorkerSetup } from './protocol.ts';
 

@@ -9,12 +9,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { join } from 'node:path';
 import { makeEnv, type EnvOptions } from '../../envs/index.ts';
-import { writeFileAtomic, writeJsonAtomic } from '../../src/atomicWrite.ts';
-import { renderLinePlot } from '../../src/record/linePlot.ts';
-import { scriptedAgentFor } from '../../src/record/scriptedAgents.ts';
-import { Rng } from '../../src/rng.ts';
-import { backendInfo } from '../../src/tensor/backend.ts';
-import { saveModel } from '../../src/tensor/fileIO.ts';
+import { writeFileAtomic, writeJsonAtomic } from '../../src/core/files/atomicWrite.ts';
+import { renderLinePlot } from '../../src/core/plot/linePlot.ts';
+import { scriptedAgentFor } from '../../envs/scriptedPlayers.ts';
+import { Rng } from '../../src/core/rng.ts';
+import { backendInfo } from '../../src/core/tensor/backend.ts';
+import { saveModel } from '../../src/core/tensor/fileIO.ts';
 import { evaluate, evaluateRandom } from '../evaluate.ts';
 import { LayersPolicy } from '../layersPolicy.ts';
 import { buildQNetwork } from '../networks.ts';
@@ -111,7 +111,7 @@ export async function trainBehaviourCloning(config: BehaviourCloningConfig, outD
   writeFileAtomic(join(outDir, 'learning-curve.png'), renderLinePlot({ title: `Behaviour cloning on ${config.env}: training loss`, xLabel: 'update', yLabel: 'cross-entropy', series: [{ name: 'loss', x: steps, y: losses }] }));
   writeJsonAtomic(join(outDir, 'agent.json'), {
     algorithm: 'bc',
-    teacher: `scripted player for ${config.env} (src/record/scriptedAgents.ts)`,
+    teacher: `scripted player for ${config.env} (envs/scriptedPlayers.ts)`,
     env: { id: config.env, options: config.envOptions },
     inputShape: shape,
     actionCount: actions,

@@ -4,7 +4,7 @@
  * cores where noted; each field says where its value comes from.
  */
 import { z } from 'zod';
-import { UserError } from '../../src/errors.ts';
+import { parseStrict } from '../../src/core/validation.ts';
 
 export const dqnConfigSchema = z.strictObject({
   /** Registered env id (envs/index.ts). */
@@ -117,14 +117,7 @@ export type DqnConfigInput = z.input<typeof dqnConfigSchema>;
 
 /** Validates a config object (file + flag overrides); the first problem is a one-line UserError naming the field. */
 export function parseDqnConfig(input: unknown, source = 'config'): DqnConfig {
-  const parsed = dqnConfigSchema.safeParse(input ?? {});
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  if (issue?.code === 'unrecognized_keys') {
-    throw new UserError(`${source}: unknown field ${issue.keys.map((k) => `'${k}'`).join(', ')}; valid fields: ${Object.keys(dqnConfigSchema.shape).join(', ')}`);
-  }
-  const field = issue?.path.join('.') || '(root)';
-  throw new UserError(`${source}: field '${field}': ${(issue?.message ?? 'invalid').split('\n')[0]}`);
+  return parseStrict(dqnConfigSchema, input ?? {}, source);
 }
 
 /** The learning rate at `step`: constant, or linear from decay start to `learningRateEnd` at totalSteps. */

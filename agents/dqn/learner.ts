@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { FusedAdam } from '../../src/tensor/adam.ts';
+import { FusedAdam } from '../../src/core/tensor/adam.ts';
 import { chainParameterGradients, traceChainNet, type ChainNet } from '../chainParameterGradient.ts';
 import type { ReplayBatch } from './replayBuffer.ts';
 import { foldQuantileWeights, meanOfQuantiles, quantileHuberGradient, quantileHuberLoss, quantilesOfAction, quantileTargets } from './quantiles.ts';

@@ -10,7 +10,7 @@
  * (Schaul et al.'s rule); the learner's TD errors re-prioritize each batch after its update.
  * Storage is the uniform buffer's (frames once, stacks rebuilt) plus a sum tree of 16 bytes per slot.
  */
-import type { Rng } from '../../src/rng.ts';
+import type { Rng } from '../../src/core/rng.ts';
 import { ReplayBuffer } from './replayBuffer.ts';
 import { SumTree } from './sumTree.ts';
 

@@ -18,7 +18,7 @@
  * <= 256 actions) + 4 (reward, float32) + 3 (no-bootstrap, episode-start, valid flags): 7,064 bytes
  * for 84x84, so the default 100k capacity is 0.71 GB.
  */
-import type { Rng } from '../../src/rng.ts';
+import type { Rng } from '../../src/core/rng.ts';
 
 export interface ReplayBatch {
   /** [batch, H, W, k] stacks, floats in [0, 1]. */

@@ -5,8 +5,8 @@
  * evals) is empty. learningRate came last and later: older files load with it empty.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../../src/atomicWrite.ts';
-import { renderLinePlot } from '../../src/record/linePlot.ts';
+import { writeFileAtomic } from '../../src/core/files/atomicWrite.ts';
+import { renderLinePlot } from '../../src/core/plot/linePlot.ts';
 
 export const TRAINING_COLUMNS = ['step', 'episodes', 'recentReturn', 'evalReturn', 'loss', 'epsilon', 'stepsPerSecond', 'wallSeconds', 'learningRate'] as const;
 export type TrainingRow = Partial<Record<(typeof TRAINING_COLUMNS)[number], number>>;

@@ -17,10 +17,10 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { LayersPolicy } from '../../agents/layersPolicy.ts';
 import { traceChain } from '../../agents/chainGradient.ts';
 import { buildActorCritic, buildQNetwork } from '../../agents/networks.ts';
-import { initBackend } from '../../src/tensor/backend.ts';
-import { Rng } from '../../src/rng.ts';
+import { initBackend } from '../../src/core/tensor/backend.ts';
+import { Rng } from '../../src/core/rng.ts';
 import { assertNoGrowth } from '../helpers/leakCheck.ts';
-import { assertClose } from '../src/tensor/kernels/compare.ts';
+import { assertClose } from '../src/core/tensor/kernels/compare.ts';
 import { randomChain } from '../helpers/randomChain.ts';
 
 const TOLERANCE = 1e-5;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { evaluate } from '../../agents/evaluate.ts';
 import { makeEnv } from '../../envs/index.ts';
-import { initBackend } from '../../src/tensor/backend.ts';
+import { initBackend } from '../../src/core/tensor/backend.ts';
 import { assertNoLeakSync } from '../helpers/leakCheck.ts';
 import { randomLinearPolicy } from '../helpers/linearPolicy.ts';
 

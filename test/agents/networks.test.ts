@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { buildQNetwork, type Architecture } from '../../agents/networks.ts';
-import { initBackend } from '../../src/tensor/backend.ts';
+import { initBackend } from '../../src/core/tensor/backend.ts';
 
 before(async () => {
   await initBackend('cpu');

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { argmax } from '../../agents/policy.ts';
-import { Rng } from '../../src/rng.ts';
-import { initBackend } from '../../src/tensor/backend.ts';
+import { Rng } from '../../src/core/rng.ts';
+import { initBackend } from '../../src/core/tensor/backend.ts';
 
 before(async () => {
   await initBackend('cpu');

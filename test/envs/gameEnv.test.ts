@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { findGame } from '../../envs/index.ts';
-import { hashObservation } from '../../src/gym/checkEnv.ts';
+import { hashObservation } from '../../src/core/gym/checkEnv.ts';
 
 const makeFrames = () => findGame('Pong-v0').makeGameEnv(84, { pointsToWin: 1 });
 

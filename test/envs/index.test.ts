@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { listEnvs, makeEnv, resolveEnvOptions } from '../../envs/index.ts';
-import { UserError } from '../../src/errors.ts';
-import { hashObservation } from '../../src/gym/checkEnv.ts';
-import type { ResetOptions, ResetResult, StepResult } from '../../src/gym/env.ts';
-import { Wrapper } from '../../src/gym/wrappers/wrapper.ts';
+import { UserError } from '../../src/core/errors.ts';
+import { hashObservation } from '../../src/core/gym/checkEnv.ts';
+import type { ResetOptions, ResetResult, StepResult } from '../../src/core/gym/env.ts';
+import { Wrapper } from '../../src/core/gym/wrappers/wrapper.ts';
 
 function userError(fn: () => unknown, pattern: RegExp): void {
   assert.throws(fn, (error: unknown) => {
@@ -84,7 +84,7 @@ test('unknown env id is a UserError naming it and the valid ids', () => {
 });
 
 test('unknown or bad options are UserErrors naming the option', () => {
-  userError(() => makeEnv('Pong-v0', { frameskip: 4 } as never), /'frameskip'.*valid options: frameSkip/);
+  userError(() => makeEnv('Pong-v0', { frameskip: 4 } as never), /^env options: frameskip: unknown field; valid fields: frameSkip/);
   userError(() => makeEnv('Pong-v0', { frameSkip: 0 }), /frameSkip/);
   userError(() => makeEnv('Pong-v0', { size: 84.5 }), /size/);
   userError(() => makeEnv('Pong-v0', { stickyActionProbability: 2 }), /stickyActionProbability/);

@@ -21,9 +21,9 @@ import {
   step,
 } from '../../envs/pong.ts';
 import type { PongDraft, PongParams, PongState } from '../../envs/pong.ts';
-import { checkEnv, hashObservation } from '../../src/gym/checkEnv.ts';
-import type { Env } from '../../src/gym/env.ts';
-import { Rng } from '../../src/rng.ts';
+import { checkEnv, hashObservation } from '../../src/core/gym/checkEnv.ts';
+import type { Env } from '../../src/core/gym/env.ts';
+import { Rng } from '../../src/core/rng.ts';
 import { trajectory as playTrajectory, type Chooser } from '../helpers/trajectory.ts';
 
 const params = defaultPongParams;

@@ -27,9 +27,9 @@ import {
   surface,
 } from '../../envs/seaquest.ts';
 import type { Enemy, SeaquestDraft, SeaquestParams, SeaquestState } from '../../envs/seaquest.ts';
-import { checkEnv, hashObservation } from '../../src/gym/checkEnv.ts';
-import type { Env } from '../../src/gym/env.ts';
-import { Rng } from '../../src/rng.ts';
+import { checkEnv, hashObservation } from '../../src/core/gym/checkEnv.ts';
+import type { Env } from '../../src/core/gym/env.ts';
+import { Rng } from '../../src/core/rng.ts';
 import { trajectory as playTrajectory } from '../helpers/trajectory.ts';
 
 const params = defaultSeaquestParams;

@@ -1,7 +1,7 @@
 /** A hand-weighted linear policy (logits = flatten(obs) . W + b) whose gradients are known in closed form. */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Policy } from '../../agents/policy.ts';
-import { Rng } from '../../src/rng.ts';
+import { Rng } from '../../src/core/rng.ts';
 
 export function linearPolicy(weights: number[][], inputShape: [number, number, number], bias?: number[]): Policy & { weights: number[][] } {
   const inputs = inputShape[0] * inputShape[1] * inputShape[2];

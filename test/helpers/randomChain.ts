@@ -4,7 +4,7 @@
  * linear, with and without bias.
  */
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { Rng } from '../../src/rng.ts';
+import type { Rng } from '../../src/core/rng.ts';
 
 export interface RandomChain {
   readonly model: tfl.LayersModel;

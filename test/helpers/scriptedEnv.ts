@@ -3,8 +3,8 @@
  * equal to `scriptedPixel(t, i)`, step t (1-based) pays reward t, and the episode terminates after
  * `episodeLength` steps. It records every action it receives.
  */
-import type { Env, ResetOptions, ResetResult, RgbFrame, StepResult } from '../../src/gym/env.ts';
-import { Box, Discrete } from '../../src/gym/spaces.ts';
+import type { Env, ResetOptions, ResetResult, RgbFrame, StepResult } from '../../src/core/gym/env.ts';
+import { Box, Discrete } from '../../src/core/gym/spaces.ts';
 
 export const SCRIPTED_SIDE = 2;
 

@@ -2,7 +2,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { saveModel } from '../../src/tensor/fileIO.ts';
+import { saveModel } from '../../src/core/tensor/fileIO.ts';
 
 export function tinyQNetwork(actions = 3, seed = 1): tfl.LayersModel {
   return tfl.sequential({

@@ -1,7 +1,7 @@
 /** Plays a seeded episode and fingerprints the whole trajectory, for determinism and golden tests. */
-import { hashObservation } from '../../src/gym/checkEnv.ts';
-import type { Env } from '../../src/gym/env.ts';
-import { Rng } from '../../src/rng.ts';
+import { hashObservation } from '../../src/core/gym/checkEnv.ts';
+import type { Env } from '../../src/core/gym/env.ts';
+import { Rng } from '../../src/core/rng.ts';
 
 /** Picks an action from the observation and a seeded action RNG (seed + 1000). */
 export type Chooser = (observation: Float32Array, rng: Rng) => number;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sampleFromLogits } from '../../../agents/a3c/actorLearner.ts';
-import { Rng } from '../../../src/rng.ts';
+import { Rng } from '../../../src/core/rng.ts';
 
 test('actions are sampled with the softmax probabilities of the logits', () => {
   // softmax(ln 1, ln 2, ln 7) = (0.1, 0.2, 0.7)

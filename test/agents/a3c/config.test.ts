@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { resolveA3cConfig } from '../../../agents/a3c/config.ts';
-import { UserError } from '../../../src/errors.ts';
+import { UserError } from '../../../src/core/errors.ts';
 
 test('defaults follow the paper: t_max 5, gamma 0.99, shared RMSProp 7e-4 / 0.99 / 0.1, beta 0.01', () => {
   const config = resolveA3cConfig({});
@@ -18,7 +18,7 @@ test('defaults follow the paper: t_max 5, gamma 0.99, shared RMSProp 7e-4 / 0.99
 test('an unknown field is a one-line UserError that names it and lists the valid fields', () => {
   assert.throws(
     () => resolveA3cConfig({ tmax: 5 }, 'cfg.json'),
-    (error: unknown) => error instanceof UserError && /^cfg\.json: unknown field 'tmax'; valid fields: .*tMax/.test(error.message) && !error.message.includes('\n'),
+    (error: unknown) => error instanceof UserError && /^cfg\.json: tmax: unknown field; valid fields: .*tMax/.test(error.message) && !error.message.includes('\n'),
   );
 });
 

@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { actorCriticGradient, type ActorCriticBatch } from '../../../agents/a3c/loss.ts';
 import { buildActorCritic } from '../../../agents/networks.ts';
-import { Rng } from '../../../src/rng.ts';
-import { initBackend } from '../../../src/tensor/backend.ts';
+import { Rng } from '../../../src/core/rng.ts';
+import { initBackend } from '../../../src/core/tensor/backend.ts';
 import { assertNoGrowth, assertNoLeakSync } from '../../helpers/leakCheck.ts';
-import { assertClose } from '../../src/tensor/kernels/compare.ts';
+import { assertClose } from '../../src/core/tensor/kernels/compare.ts';
 
 before(async () => {
   await initBackend('cpu');

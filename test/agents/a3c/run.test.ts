@@ -4,7 +4,7 @@ import { before, test } from 'node:test';
 import { resolveA3cConfig } from '../../../agents/a3c/config.ts';
 import { A3cWorkerError, buildInitialModel, runA3c, type A3cRunOptions } from '../../../agents/a3c/run.ts';
 import { writeFlatWeights } from '../../../agents/a3c/sharedParams.ts';
-import { initBackend } from '../../../src/tensor/backend.ts';
+import { initBackend } from '../../../src/core/tensor/backend.ts';
 import { assertNoLeak } from '../../helpers/leakCheck.ts';
 import { TINY_ENVS_MODULE, TINY_INPUT_SHAPE } from './tinyEnvs.ts';
 

@@ -3,7 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { SharedParams, clipScale, parameterCount, readFlatWeights, writeFlatWeights } from '../../../agents/a3c/sharedParams.ts';
-import { initBackend } from '../../../src/tensor/backend.ts';
+import { initBackend } from '../../../src/core/tensor/backend.ts';
 import { assertNoLeakSync } from '../../helpers/leakCheck.ts';
 
 before(async () => {

@@ -12,9 +12,9 @@
  * - 'NaN-v0': the same bandit, but from step options.nanAtStep (default 20) on it pays a NaN
  *   reward, so tests can check that a non-finite loss stops training.
  */
-import type { Env, ResetOptions, ResetResult, RgbFrame, StepResult } from '../../../src/gym/env.ts';
-import { Box, Discrete } from '../../../src/gym/spaces.ts';
-import { Rng } from '../../../src/rng.ts';
+import type { Env, ResetOptions, ResetResult, RgbFrame, StepResult } from '../../../src/core/gym/env.ts';
+import { Box, Discrete } from '../../../src/core/gym/spaces.ts';
+import { Rng } from '../../../src/core/rng.ts';
 import { workerData } from 'node:worker_threads';
 
 export const TINY_INPUT_SHAPE = [1, 1, 2] as const;

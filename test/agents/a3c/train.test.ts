@@ -8,8 +8,8 @@ import { loadCheckpoint } from '../../../agents/a3c/checkpoint.ts';
 import { resolveA3cConfig, type A3cConfigInput } from '../../../agents/a3c/config.ts';
 import { trainA3c, type TrainA3cOptions } from '../../../agents/a3c/train.ts';
 import { loadPolicy } from '../../../agents/loadPolicy.ts';
-import { UserError } from '../../../src/errors.ts';
-import { initBackend } from '../../../src/tensor/backend.ts';
+import { UserError } from '../../../src/core/errors.ts';
+import { initBackend } from '../../../src/core/tensor/backend.ts';
 import { assertNoLeak } from '../../helpers/leakCheck.ts';
 import { TINY_ENVS_MODULE } from './tinyEnvs.ts';
 

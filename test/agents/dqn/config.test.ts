@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { epsilonAt, learningRateAt, parseDqnConfig, priorityBetaAt } from '../../../agents/dqn/config.ts';
-import { UserError } from '../../../src/errors.ts';
-import { readJsonObject } from '../../../src/readJsonObject.ts';
+import { UserError } from '../../../src/core/errors.ts';
+import { readJsonObject } from '../../../src/core/files/readJsonObject.ts';
 
 const rejects = (input: unknown, pattern: RegExp): void => {
   assert.throws(
@@ -19,25 +19,25 @@ test('defaults are complete and valid', () => {
 });
 
 test('bad values are one-line UserErrors naming the file and field', () => {
-  rejects({ learningRate: -1 }, /pong\.json: field 'learningRate'/);
-  rejects({ batchSize: 2.5 }, /field 'batchSize'/);
-  rejects({ gamma: 1.5 }, /field 'gamma'/);
-  rejects({ doubleDqn: 'yes' }, /field 'doubleDqn'/);
-  rejects({ architecture: 'resnet' }, /field 'architecture'/);
-  rejects({ learningRateEnd: -1e-5 }, /field 'learningRateEnd'/);
-  rejects({ learningRateDecayStart: 1.5 }, /field 'learningRateDecayStart'/);
-  rejects({ prioritizedReplay: 1 }, /field 'prioritizedReplay'/);
-  rejects({ priorityAlpha: 1.5 }, /field 'priorityAlpha'/);
-  rejects({ priorityBetaStart: -0.1 }, /field 'priorityBetaStart'/);
-  rejects({ priorityEpsilon: 0 }, /field 'priorityEpsilon'/);
-  rejects({ advantageLearningAlpha: 1 }, /field 'advantageLearningAlpha'/);
-  rejects({ advantageLearningAlpha: -0.1 }, /field 'advantageLearningAlpha'/);
-  rejects({ quantiles: -1 }, /field 'quantiles'/);
-  rejects({ quantiles: 2.5 }, /field 'quantiles'/);
+  rejects({ learningRate: -1 }, /pong\.json: learningRate: /);
+  rejects({ batchSize: 2.5 }, /: batchSize: /);
+  rejects({ gamma: 1.5 }, /: gamma: /);
+  rejects({ doubleDqn: 'yes' }, /: doubleDqn: /);
+  rejects({ architecture: 'resnet' }, /: architecture: /);
+  rejects({ learningRateEnd: -1e-5 }, /: learningRateEnd: /);
+  rejects({ learningRateDecayStart: 1.5 }, /: learningRateDecayStart: /);
+  rejects({ prioritizedReplay: 1 }, /: prioritizedReplay: /);
+  rejects({ priorityAlpha: 1.5 }, /: priorityAlpha: /);
+  rejects({ priorityBetaStart: -0.1 }, /: priorityBetaStart: /);
+  rejects({ priorityEpsilon: 0 }, /: priorityEpsilon: /);
+  rejects({ advantageLearningAlpha: 1 }, /: advantageLearningAlpha: /);
+  rejects({ advantageLearningAlpha: -0.1 }, /: advantageLearningAlpha: /);
+  rejects({ quantiles: -1 }, /: quantiles: /);
+  rejects({ quantiles: 2.5 }, /: quantiles: /);
 });
 
 test('unknown fields are rejected with the valid ones listed (typos do not pass silently)', () => {
-  rejects({ learningrate: 1e-3 }, /unknown field 'learningrate'; valid fields: .*learningRate/);
+  rejects({ learningrate: 1e-3 }, /learningrate: unknown field; valid fields: .*learningRate/);
 });
 
 test('epsilon decays linearly, then stays at its end value', () => {

@@ -7,9 +7,9 @@
  * last 2 frames (first frame repeated at reset, like FrameStack), values byte / 255.
  * Greedy optimum ~ +12; random play ~ -1.
  */
-import type { Env, ResetOptions, ResetResult, RgbFrame, StepResult } from '../../../src/gym/env.ts';
-import { Box, Discrete } from '../../../src/gym/spaces.ts';
-import { Rng } from '../../../src/rng.ts';
+import type { Env, ResetOptions, ResetResult, RgbFrame, StepResult } from '../../../src/core/gym/env.ts';
+import { Box, Discrete } from '../../../src/core/gym/spaces.ts';
+import { Rng } from '../../../src/core/rng.ts';
 
 export const DOT_SHAPE = [24, 24, 2] as const;
 const SIDE = 24;

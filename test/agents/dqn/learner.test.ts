@@ -16,9 +16,9 @@ import { headOutputs } from '../../../agents/dqn/quantiles.ts';
 import type { ReplayBatch } from '../../../agents/dqn/replayBuffer.ts';
 import { tdTargets } from '../../../agents/dqn/tdTargets.ts';
 import { buildQNetwork } from '../../../agents/networks.ts';
-import { Rng } from '../../../src/rng.ts';
-import { initBackend } from '../../../src/tensor/backend.ts';
-import { assertClose } from '../../src/tensor/kernels/compare.ts';
+import { Rng } from '../../../src/core/rng.ts';
+import { initBackend } from '../../../src/core/tensor/backend.ts';
+import { assertClose } from '../../src/core/tensor/kernels/compare.ts';
 
 const TOLERANCE = 1e-5;
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PrioritizedReplayBuffer } from '../../../agents/dqn/prioritizedReplay.ts';
-import { Rng } from '../../../src/rng.ts';
+import { Rng } from '../../../src/core/rng.ts';
 
 /** 2x1 frames, k = 1: each transition's reward is its index, so a sample names its transition. */
 const SHAPE = [2, 1, 1] as const;

@@ -18,8 +18,8 @@ import {
   spreadQWeights,
 } from '../../../agents/dqn/quantiles.ts';
 import { buildQNetwork } from '../../../agents/networks.ts';
-import { initBackend } from '../../../src/tensor/backend.ts';
-import { assertClose } from '../../src/tensor/kernels/compare.ts';
+import { initBackend } from '../../../src/core/tensor/backend.ts';
+import { assertClose } from '../../src/core/tensor/kernels/compare.ts';
 
 await initBackend('cpu');
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ReplayBuffer } from '../../../agents/dqn/replayBuffer.ts';
-import { Rng } from '../../../src/rng.ts';
+import { Rng } from '../../../src/core/rng.ts';
 
 /** 2x1 frames, k = 3, channels last: a stack is [f(t-2) f(t-1) f(t)] per pixel, newest last. */
 const SHAPE = [2, 1, 3] as const;

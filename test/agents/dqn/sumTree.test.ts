@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SumTree } from '../../../agents/dqn/sumTree.ts';
-import { Rng } from '../../../src/rng.ts';
+import { Rng } from '../../../src/core/rng.ts';
 
 /** The index a linear scan of the priorities laid end to end puts under `mass`. */
 function scanFind(priorities: readonly number[], mass: number): number {

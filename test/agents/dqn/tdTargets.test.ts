@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { huberLoss, tdTargets } from '../../../agents/dqn/tdTargets.ts';
-import { initBackend } from '../../../src/tensor/backend.ts';
+import { initBackend } from '../../../src/core/tensor/backend.ts';
 import { assertNoLeakSync } from '../../helpers/leakCheck.ts';
 
 await initBackend('cpu');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LifeLossTracker } from '../../../agents/training/lifeLoss.ts';
 import { makeEnv } from '../../../envs/index.ts';
-import { Rng } from '../../../src/rng.ts';
+import { Rng } from '../../../src/core/rng.ts';
 
 test('LifeLossTracker reports exactly the steps whose info shows fewer lives, and resets with the episode', () => {
   const tracker = new LifeLossTracker(true);

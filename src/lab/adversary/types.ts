@@ -1,0 +1,66 @@
+/**
+ * Shared shapes of the adversary module: what an attack takes and returns, and how a timing
+ * strategy decides which steps are attacked. Attacks depend only on the Policy interface.
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+import type { Policy } from '../../../agents/policy.ts';
+import type { Rng } from '../../core/rng.ts';
+
+export type Norm = 'linf' | 'l2' | 'l1';
+
+/** Which frames of the [H, W, k] stack an attack may change: Huang et al. perturb only the newest. */
+export type Scope = 'newest' | 'all';
+
+export interface PerturbationBudget {
+  /** Radius in the chosen norm, in units of the [0, 1] pixel range (1/255 is one grey level). */
+  readonly eps: number;
+  readonly norm: Norm;
+  /** Default 'newest'. */
+  readonly scope?: Scope;
+  /** Round the perturbed observation to 8-bit grey levels (k/255) after clipping. Default false. */
+  readonly quantize?: boolean;
+}
+
+export interface FgsmOptions extends PerturbationBudget {
+  /** Push towards this action (targeted); without it, away from the policy's own best action. */
+  readonly targetAction?: number;
+}
+
+export interface PgdOptions extends FgsmOptions {
+  /** Number of gradient steps (SA-DQN uses 10 or 50). */
+  readonly steps: number;
+  /** Step size per iteration in the same norm; default 2.5 * eps / steps (Madry et al.). */
+  readonly stepSize?: number;
+  /** Start from a uniformly random point of the eps-ball; needs an rng. */
+  readonly randomStart?: boolean;
+}
+
+/**
+ * An attack maps (policy, clean observation batch) to a perturbed observation batch of the same
+ * shape, clipped to [0, 1]. It must leave no tensors behind except its result.
+ */
+export type Attack = (policy: Policy, obs: tf.Tensor4D, rng: Rng) => tf.Tensor4D;
+
+/** What a timing strategy sees before deciding whether to attack the current step. */
+export interface TimingContext {
+  /** Index of the step within the episode, from 0. */
+  readonly step: number;
+  /** Victim's (or substitute's) action distribution on the clean observation: softmax(logits). */
+  readonly probabilities: Float32Array;
+  /** Steps attacked so far in this episode. */
+  readonly attackedSoFar: number;
+}
+
+export interface TimingStrategy {
+  readonly name: string;
+  /**
+   * Whether shouldAttack reads `probabilities`. When it does not (every step, every N-th, a plain
+   * budget), the adversary may run the attack before knowing the clean action and read that action
+   * off the attack's own forward pass at the clean observation: one forward pass fewer per step.
+   */
+  readonly usesProbabilities: boolean;
+  /** Called once per step, in order; true means perturb this step's observation. */
+  shouldAttack(context: TimingContext): boolean;
+  /** Called at every episode start. */
+  reset(): void;
+}

@@ -1,0 +1,38 @@
+/** Flag checks shared by the commands: one-line UserErrors that name the flag. */
+import { FieldError, UserError } from '../../core/errors.ts';
+import { initBackend, parseBackendChoice } from '../../core/tensor/backend.ts';
+
+export function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new UserError(`--${name}: must be a positive integer, got ${value}`);
+  return value;
+}
+
+export function integer(name: string, value: number): number {
+  if (!Number.isInteger(value)) throw new UserError(`--${name}: must be an integer, got ${value}`);
+  return value;
+}
+
+/** Starts the tensor backend named by --backend (or ADVGYM_BACKEND, or auto). */
+export function initBackendFromFlag(flag: string | undefined): Promise<string> {
+  return initBackend(flag === undefined ? undefined : parseBackendChoice(flag, '--backend'));
+}
+
+/**
+ * Library errors name fields (FieldError.field: 'out', 'conditions[0].eps'); on the command line
+ * the user typed flags. Rewrites a FieldError whose field (array indices dropped) a flag sets as
+ * "--flag: reason"; any other error passes through unchanged.
+ */
+export function flagError(error: unknown, flagOfField: Readonly<Record<string, string>>): unknown {
+  if (!(error instanceof FieldError)) return error;
+  const flag = flagOfField[error.field.replace(/\[\d+\]/g, '')];
+  return flag === undefined ? error : new UserError(`${flag}: ${error.reason}`, error.exitCode);
+}
+
+/** Runs `work`, rethrowing its FieldErrors under the names of the flags that set those fields. */
+export async function withFlagNames<T>(flagOfField: Readonly<Record<string, string>>, work: () => Promise<T> | T): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw flagError(error, flagOfField);
+  }
+}

@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { runTrainDqn } from '../../../../src/lab/commands/trainDqn.ts';
+import { FileError, UserError } from '../../../../src/core/errors.ts';
+import { tempDir } from '../../../helpers/tempDir.ts';
+
+const dir = tempDir('train-dqn');
+
+const args = { out: join(dir, 'out'), resume: false, force: false };
+
+test('a bad config value is a one-line UserError naming the file and field (exit 2), before any training', async () => {
+  const path = join(dir, 'bad.json');
+  writeFileSync(path, JSON.stringify({ batchSize: 0 }));
+  await assert.rejects(runTrainDqn({ ...args, config: path }), (error: unknown) => error instanceof UserError && error.exitCode === 2 && error.message === `${path}: batchSize: Too small: expected number to be >=1`);
+});
+
+test('flags override the config file and are checked the same way', async () => {
+  const path = join(dir, 'ok.json');
+  writeFileSync(path, JSON.stringify({ totalSteps: 10 }));
+  await assert.rejects(runTrainDqn({ ...args, config: path, steps: 0 }), /--steps: must be a positive integer, got 0/);
+  await assert.rejects(runTrainDqn({ ...args, config: path, seed: 1.5 }), /--seed: must be an integer/);
+});
+
+test('a config file that is not JSON, or --resume without a checkpoint, is a FileError naming the path', async () => {
+  const path = join(dir, 'broken.json');
+  writeFileSync(path, '{ totalSteps: ');
+  await assert.rejects(runTrainDqn({ ...args, config: path }), (error: unknown) => error instanceof FileError && error.message.startsWith(`${path}: not valid JSON`));
+  await assert.rejects(runTrainDqn({ ...args, resume: true }), (error: unknown) => error instanceof FileError && error.message.includes('checkpoint'));
+});
