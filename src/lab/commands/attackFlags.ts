@@ -56,7 +56,7 @@ export function addAttackFlags<T>(yargs: Argv<T>): Argv<T> {
   return yargs
     .option('attack', { type: 'string', default: 'none', choices: ['none', 'fgsm', 'pgd', 'random'], describe: "attack on the model's observations" })
     .option('eps', { type: 'number', default: 0.002, describe: 'attack radius in [0,1] pixel units' })
-    .option('norm', { type: 'string', default: 'linf', describe: 'linf | l2 | l1 (conventions: README, Norm conventions)' })
+    .option('norm', { type: 'string', default: 'linf', describe: 'linf | l2 | l1 (conventions: docs/norms.md)' })
     .option('scope', { type: 'string', describe: 'newest (default, as Huang et al.) | all: which stacked frames are perturbed' })
     .option('quantize', { type: 'boolean', describe: 'round the attacked frame to 8-bit grey levels' })
     .option('target-action', { type: 'number', describe: 'targeted attack: push towards this action index' })
