@@ -5,14 +5,13 @@
  * experiment config's condition (src/lab/commands/attackFlags.ts).
  */
 import type { Argv, CommandModule } from 'yargs';
-import { makeEnv } from '../../../envs/index.ts';
+import { makeEnv, scriptedAgentFor } from '../../../envs/index.ts';
 import type { RgbFrame } from '../../core/gym/env.ts';
 import { UserError } from '../../core/errors.ts';
 import { Rng } from '../../core/rng.ts';
 import { writeGif } from '../../core/plot/gif.ts';
 import { writePng } from '../../core/plot/png.ts';
 import { recordEpisodes } from '../record/recordEpisodes.ts';
-import { scriptedAgentFor } from '../../../envs/scriptedPlayers.ts';
 import { recordAttackGif } from '../record/recordAttack.ts';
 import { addAttackFlags, attackExperimentFromFlags, givenAttackFlags, type AttackFlags } from './attackFlags.ts';
 import { initBackendFromFlag, integer, positiveInteger } from './checks.ts';
@@ -72,7 +71,7 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
       recording = await recordAttackGif(env, experiment, options);
     } else {
       const rng = Rng.fromSeed(args.seed);
-      const scripted = args.agent === 'scripted' ? scriptedAgentFor(args.env, env.observationSpace.shape) : undefined;
+      const scripted = args.agent === 'scripted' ? scriptedAgentFor(args.env, env.observationSpace.shape, { game }) : undefined;
       recording = recordEpisodes(env, ({ observation, info }) => ({ action: scripted ? scripted(observation, info) : env.actionSpace.sample(rng) }), options);
     }
     const { frames, returns } = recording;

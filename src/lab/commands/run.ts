@@ -21,7 +21,7 @@ interface RunArgs {
 function versions(): Record<string, string> {
   const require = createRequire(import.meta.url);
   const versionOf = (packageJson: string): string => (require(packageJson) as { version: string }).version;
-  return { node: process.version, advgym: versionOf('../../package.json'), tfjs: versionOf('@tensorflow/tfjs-core/package.json') };
+  return { node: process.version, advgym: versionOf('../../../package.json'), tfjs: versionOf('@tensorflow/tfjs-core/package.json') };
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {

@@ -4,7 +4,7 @@
  * written by runFolder.ts, models loaded by the caller, so tests can pass hand-built policies.
  */
 import type { Policy } from '../../../agents/policy.ts';
-import { makeEnv } from '../../../envs/index.ts';
+import { gameFacts, makeEnv } from '../../../envs/index.ts';
 import { AdversarialObservation } from '../adversary/adversarialObservation.ts';
 import { makeAttack, makeTiming } from '../adversary/fromConfig.ts';
 import type { Env, RgbFrame } from '../../core/gym/env.ts';
@@ -50,12 +50,9 @@ export interface ExperimentResult {
 
 export type ProgressListener = (done: number, total: number, label: string) => void;
 
-/** The lowest return the game allows, for the degradation percentage. */
+/** The lowest return the game allows under the config's env options, for the degradation percentage. */
 export function worstReturn(config: ExperimentConfig): number {
-  if (config.env.id !== 'Pong-v0') return 0; // score-only games (Seaquest): nothing is worse than 0
-  const game = config.env.options['game'] as Record<string, unknown> | undefined;
-  const points = typeof game?.['pointsToWin'] === 'number' ? game['pointsToWin'] : 21;
-  return -points;
+  return gameFacts(config.env.id, config.env.options).worstReturn;
 }
 
 function conditionSeed(seed: number, conditionIndex: number, episode: number): number {
