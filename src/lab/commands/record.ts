@@ -14,7 +14,7 @@ import { writePng } from '../../core/plot/png.ts';
 import { recordEpisodes } from '../record/recordEpisodes.ts';
 import { recordAttackGif } from '../record/recordAttack.ts';
 import { addAttackFlags, attackExperimentFromFlags, givenAttackFlags, type AttackFlags } from './attackFlags.ts';
-import { initBackendFromFlag, integer, positiveInteger } from './checks.ts';
+import { BOUNDS, flagValue, initBackendFromFlag, integer, outputFileFlag, positiveInteger } from './checks.ts';
 
 interface RecordArgs extends AttackFlags {
   env: string;
@@ -52,10 +52,14 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
     if ((args.agent === undefined) === (args.model === undefined)) {
       throw new UserError('record: give exactly one of --agent random|scripted or --model DIR');
     }
-    positiveInteger('episodes', args.episodes);
-    positiveInteger('scale', args.scale);
-    positiveInteger('max-frames', args['max-frames']);
+    // Flags share the experiment config's bounds (record.fps, record.scale, record.maxFrames, episodes).
+    flagValue('episodes', BOUNDS.episodes, args.episodes);
+    flagValue('fps', BOUNDS.fps, args.fps);
+    flagValue('scale', BOUNDS.scale, args.scale);
+    flagValue('max-frames', BOUNDS.maxFrames, args['max-frames']);
     integer('seed', args.seed);
+    outputFileFlag('out', args.out);
+    if (args.png !== undefined) outputFileFlag('png', args.png);
     const game = args['points-to-win'] === undefined ? {} : { pointsToWin: positiveInteger('points-to-win', args['points-to-win']) };
     // Flags are checked before any model is loaded, so a typo fails at once.
     const experiment = args.model === undefined ? undefined : attackExperimentFromFlags(args, { victim: args.model, env: { id: args.env, options: { game } } });

@@ -8,7 +8,7 @@ import { gameFacts, makeEnv } from '../../../envs/index.ts';
 import { AdversarialObservation } from '../adversary/adversarialObservation.ts';
 import { makeAttack, makeTiming } from '../adversary/fromConfig.ts';
 import type { Env, RgbFrame } from '../../core/gym/env.ts';
-import { UserError } from '../../core/errors.ts';
+import { FieldError, UserError } from '../../core/errors.ts';
 import { Rng } from '../../core/rng.ts';
 import type { ExperimentConfig } from './config.ts';
 import { expandConditions, type ExpandedCondition } from './conditions.ts';
@@ -89,8 +89,11 @@ export function checkPolicies(config: ExperimentConfig, policies: ExperimentPoli
       throw new UserError(`${role}: model expects observations ${policy.inputShape.join('x')} but ${config.env.id} gives ${observationShape.join('x')}`);
     }
   }
-  if (policies.victim.actionCount !== env.actionSpace.n) {
-    throw new UserError(`victim: model has ${policies.victim.actionCount} actions but ${config.env.id} has ${env.actionSpace.n}`);
+  for (const [role, policy] of Object.entries(policies) as [string, Policy | undefined][]) {
+    if (policy !== undefined && policy.actionCount !== env.actionSpace.n) {
+      // A substitute with other actions (a Seaquest model against Pong) would attack with losses over the wrong actions.
+      throw new FieldError(role, `model has ${policy.actionCount} actions but ${config.env.id} has ${env.actionSpace.n}`);
+    }
   }
 }
 
