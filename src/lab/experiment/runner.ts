@@ -97,11 +97,6 @@ export function checkPolicies(config: ExperimentConfig, policies: ExperimentPoli
   }
 }
 
-/** Where the GIF's perturbation colours saturate: eps for linf, at least one grey level otherwise. */
-export function panelScale(condition: ExpandedCondition): number {
-  return condition.eps > 0 && condition.norm === 'linf' ? condition.eps : Math.max(condition.eps, 1 / 255);
-}
-
 export function runExperiment(config: ExperimentConfig, policies: ExperimentPolicies, onProgress?: ProgressListener): ExperimentResult {
   const env = makeEnv(config.env.id, config.env.options);
   checkPolicies(config, policies, env);
@@ -126,7 +121,6 @@ export function runExperiment(config: ExperimentConfig, policies: ExperimentPoli
         seed: config.seed + episode,
         keepSteps: config.perStepLogs,
         recordFrames: record && episode === 0 ? config.record.maxFrames : 0,
-        panelScale: panelScale(condition),
       });
       episodes.push(result.record);
       if (config.perStepLogs) steps.push({ condition: condition.label, episode, steps: result.steps });
