@@ -12,6 +12,13 @@ export interface GameStepResult<State> {
   readonly terminated: boolean;
 }
 
+/**
+ * A hand-written player for `advgym record --agent scripted` and behaviour cloning's teacher: it
+ * sees only what any agent sees (the observation and the step's info), so it works through every
+ * wrapper. Observations are [height, width, frames] floats in [0, 1], newest frame last.
+ */
+export type ScriptedAgent = (observation: Float32Array, info: Readonly<Record<string, unknown>>) => number;
+
 export interface Game<State, Params> {
   readonly id: string;
   readonly description: string;
@@ -29,4 +36,13 @@ export interface Game<State, Params> {
   render(state: State, params: Params): RgbFrame;
   /** Extra facts for the step's info object (score, lives, oxygen, ...). */
   info(state: State): Record<string, unknown>;
+  /**
+   * The lowest episode return the rules allow under `params` (Pong: -pointsToWin); the
+   * degradation percentage measures an attack's damage against it.
+   */
+  worstReturn(params: Params): number;
+  /** The highest episode return the rules allow, or undefined when the score is unbounded (Seaquest). */
+  bestReturn(params: Params): number | undefined;
+  /** A competent hand-written player for observations of `shape` ([height, width, frames]). */
+  scriptedPlayer(shape: readonly number[], params: Params): ScriptedAgent;
 }

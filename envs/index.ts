@@ -18,7 +18,7 @@ import { MaxAndSkip } from '../src/core/gym/wrappers/maxAndSkip.ts';
 import { ScaleObservation } from '../src/core/gym/wrappers/scaleObservation.ts';
 import { StickyActions } from '../src/core/gym/wrappers/stickyActions.ts';
 import { TimeLimit } from '../src/core/gym/wrappers/timeLimit.ts';
-import type { Game } from './game.ts';
+import type { Game, ScriptedAgent } from './game.ts';
 import { GameEnv } from './gameEnv.ts';
 import { pong } from './pong.ts';
 import { seaquest } from './seaquest.ts';
@@ -31,18 +31,43 @@ export interface RegisteredGame {
   readonly defaultParams: Readonly<Record<string, unknown>>;
   /** The bare game env (one uint8 frame per emulator frame) with params merged over the defaults. */
   makeGameEnv(size: number, params: Readonly<Record<string, unknown>>): Env<Uint8Array>;
+  /** What the rules say under these params (merged over the defaults and validated like makeGameEnv's). */
+  facts(params: Readonly<Record<string, unknown>>): GameFacts;
+}
+
+/** The game's facts that callers above envs/ need, so none of them tests a game id. */
+export interface GameFacts {
+  readonly id: string;
+  readonly actionNames: readonly string[];
+  /** The lowest episode return the rules allow (Pong: -pointsToWin; Seaquest: 0). */
+  readonly worstReturn: number;
+  /** The highest episode return the rules allow; undefined when unbounded (Seaquest's score). */
+  readonly bestReturn: number | undefined;
+  /** The game's hand-written player for observations of `shape` ([height, width, frames]). */
+  scriptedPlayer(shape: readonly number[]): ScriptedAgent;
 }
 
 export function register<State, Params extends object>(game: Game<State, Params>): RegisteredGame {
+  const resolve = (overrides: Readonly<Record<string, unknown>>): Params => {
+    const params = { ...game.defaultParams, ...checkGameParams(game.id, game.defaultParams, overrides) };
+    game.validateParams(params);
+    return params;
+  };
   return {
     id: game.id,
     description: game.description,
     actionNames: game.actionNames,
     defaultParams: game.defaultParams as Readonly<Record<string, unknown>>,
-    makeGameEnv: (size, overrides) => {
-      const params = { ...game.defaultParams, ...checkGameParams(game.id, game.defaultParams, overrides) };
-      game.validateParams(params);
-      return new GameEnv(game, params, size);
+    makeGameEnv: (size, overrides) => new GameEnv(game, resolve(overrides), size),
+    facts: (overrides) => {
+      const params = resolve(overrides);
+      return {
+        id: game.id,
+        actionNames: game.actionNames,
+        worstReturn: game.worstReturn(params),
+        bestReturn: game.bestReturn(params),
+        scriptedPlayer: (shape) => game.scriptedPlayer(shape, params),
+      };
     },
   };
 }
@@ -68,6 +93,20 @@ export function findGame(id: string): RegisteredGame {
   const game = registry.get(id);
   if (game === undefined) throw new UserError(`env id: unknown env '${id}'; valid ids: ${[...registry.keys()].join(', ')}`);
   return game;
+}
+
+/**
+ * The facts of env `id` under `options` (the env options of makeEnv; only `game` params matter):
+ * worst and best return, action names, the scripted player. Unknown ids and bad params are
+ * UserErrors as in makeEnv.
+ */
+export function gameFacts(id: string, options: EnvOptions = {}): GameFacts {
+  return findGame(id).facts(resolveEnvOptions(options).game);
+}
+
+/** The scripted player of env `id` for observations of `shape` (default game params). */
+export function scriptedAgentFor(envId: string, shape: readonly number[], options: EnvOptions = {}): ScriptedAgent {
+  return gameFacts(envId, options).scriptedPlayer(shape);
 }
 
 const envOptionsSchema = z.strictObject({

@@ -27,6 +27,7 @@ import type { Rng } from '../src/core/rng.ts';
 import { createRgbFrame, drawNumber, fillRectGray, fillRectRgb, LOGICAL_WIDTH, numberWidth } from './draw.ts';
 import type { Rgb } from './draw.ts';
 import type { Game, GameStepResult } from './game.ts';
+import { pongTracker } from './pongPlayer.ts';
 
 export interface PongParams {
   /** Points that win the match and end the episode (Atari Pong: 21). */
@@ -295,4 +296,8 @@ export const pong: Game<PongState, PongParams> = {
   observe,
   render,
   info: (state) => ({ agentScore: state.agentScore, opponentScore: state.opponentScore }),
+  // A match ends when one side has pointsToWin points: from a shut-out lost to a shut-out won.
+  worstReturn: (params) => -params.pointsToWin,
+  bestReturn: (params) => params.pointsToWin,
+  scriptedPlayer: (shape) => pongTracker(shape),
 };

@@ -815,4 +815,8 @@ export const seaquest: Game<SeaquestState, SeaquestParams> = {
     divers: state.diversCarried,
     level: state.level,
   }),
+  // Rewards are points for kills and rescued crews, never negative: 0 is the floor and there is no ceiling.
+  worstReturn: () => 0,
+  bestReturn: () => undefined,
+  scriptedPlayer: (shape, params) => seaquestObservationPlayer(shape, params),
 };

@@ -15,6 +15,36 @@ import { trainCommand } from './commands/train.ts';
 
 const argv = hideBin(process.argv);
 const verbose = argv.includes('--verbose');
+/** The registered commands, read by missingPositional below for their positional names. */
+const commands: readonly { readonly command?: string | readonly string[] | undefined }[] = [averageCommand, evaluateCommand, listCommand, recordCommand, runCommand, schemaCommand, trainCommand];
+
+// `advgym list | head -1`: the reader left; the output is not wanted any more, which is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+}
+
+/**
+ * yargs says "Not enough non-option arguments: got 0, need at least 1" and names nothing; this
+ * names the first missing positional of the command and, from its description, what to give:
+ * "config: missing; give an experiment JSON, e.g. experiments/quickstart.json".
+ */
+function missingPositional(message: string, usage: unknown): string | undefined {
+  const got = /^Not enough non-option arguments: got (\d+)/.exec(message);
+  if (got === null) return undefined;
+  const name = argv.find((token) => !token.startsWith('-'));
+  const command = commands.find((c) => String(c.command).split(' ')[0] === name);
+  if (command === undefined) return undefined;
+  const positionals = [...String(command.command).matchAll(/[<[]([^\]>.]+)(?:\.\.)?[>\]]/g)].map((match) => match[1] as string);
+  const missing = positionals[Number(got[1])];
+  if (missing === undefined) return undefined;
+  // yargs passes its usage object as the third argument of .fail; it holds the options' descriptions.
+  const descriptions = (usage as { getDescriptions?: () => Record<string, string | undefined> } | undefined)?.getDescriptions?.() ?? {};
+  const describe = descriptions[missing];
+  return `${missing}: missing; give ${describe ?? `<${missing}>`} (see advgym ${name} --help)`;
+}
 
 function reportAndExit(error: unknown): never {
   const message = error instanceof Error ? error.message : String(error);
@@ -35,13 +65,14 @@ try {
     .command(runCommand)
     .command(schemaCommand)
     .command(trainCommand)
-    // further commands register here: one import and one .command() line each
+    // further commands register here and in `commands` above: one import and two lines each
     .demandCommand(1, 'name a command; see --help')
     .strict()
-    .fail((message, error) => {
+    .fail((message, error, usage) => {
+      if (error) throw error;
       // yargs spreads some messages over lines ("Invalid values:\n  Argument: norm, ..."); only the
       // first line is printed, so join them to keep the flag's name in it.
-      throw error ?? new UserError(message.replace(/\s*\n\s*/g, ' '));
+      throw new UserError(missingPositional(message, usage) ?? message.replace(/\s*\n\s*/g, ' '));
     })
     .help()
     .parseAsync();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { listEnvs, makeEnv, resolveEnvOptions } from '../../envs/index.ts';
+import { gameFacts, listEnvs, makeEnv, resolveEnvOptions, scriptedAgentFor } from '../../envs/index.ts';
 import { UserError } from '../../src/core/errors.ts';
 import { hashObservation } from '../../src/core/gym/checkEnv.ts';
 import type { ResetOptions, ResetResult, StepResult } from '../../src/core/gym/env.ts';
@@ -96,4 +96,26 @@ test('unknown or bad game params are UserErrors naming the param', () => {
   userError(() => makeEnv('Pong-v0', { game: { pointsToWin: '5' } }), /game\.pointsToWin: must be a number/);
   userError(() => makeEnv('Pong-v0', { game: { pointsToWin: 0 } }), /game\.pointsToWin: must be a positive integer/);
   userError(() => makeEnv('Pong-v0', { game: { maxBallSpeed: 1 } }), /game\.maxBallSpeed/);
+});
+
+test('gameFacts: worst and best return from the game params, action names, a scripted player per game', () => {
+  const pong = gameFacts('Pong-v0');
+  assert.equal(pong.worstReturn, -21);
+  assert.equal(pong.bestReturn, 21);
+  assert.deepEqual(pong.actionNames, ['NOOP', 'UP', 'DOWN']);
+  const short = gameFacts('Pong-v0', { game: { pointsToWin: 3 } });
+  assert.deepEqual([short.worstReturn, short.bestReturn], [-3, 3]);
+  const seaquest = gameFacts('Seaquest-v0');
+  assert.equal(seaquest.worstReturn, 0);
+  assert.equal(seaquest.bestReturn, undefined, 'Seaquest scores have no ceiling');
+  userError(() => gameFacts('Pong-v0', { game: { pointsToWin: 0 } }), /game\.pointsToWin: must be a positive integer/);
+  userError(() => gameFacts('Nope-v0'), /unknown env 'Nope-v0'/);
+  for (const { id } of listEnvs()) {
+    const env = makeEnv(id, { size: 42 });
+    const player = gameFacts(id).scriptedPlayer(env.observationSpace.shape);
+    const { observation, info } = env.reset({ seed: 1 });
+    const action = player(observation, info);
+    assert.ok(env.actionSpace.contains(action), `${id}: scripted action ${action}`);
+    assert.equal(scriptedAgentFor(id, env.observationSpace.shape)(observation, info), action);
+  }
 });

@@ -1,14 +1,21 @@
 /**
  * Writes files so that a reader never sees half of one: write a temp file beside the target,
- * fsync it, then rename over the target (rename is atomic within one filesystem).
+ * fsync it, then rename over the target (rename is atomic within one filesystem). A failure is a
+ * FileError naming the target, never the temp file, and leaves no temp file behind.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
+import { fileErrorFrom } from '../errors.ts';
+import { makeFolders } from './outputPath.ts';
 
 let counter = 0;
 
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
+  try {
+    makeFolders(dirname(path));
+  } catch (error) {
+    throw fileErrorFrom(path, 'create its folder', error);
+  }
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${counter++}.tmp`);
   try {
     const fd = openSync(temp, 'w');
@@ -23,7 +30,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     renameSync(temp, path);
   } catch (error) {
     rmSync(temp, { force: true });
-    throw error;
+    throw fileErrorFrom(path, 'write', error);
   }
 }
 

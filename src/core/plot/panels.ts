@@ -1,6 +1,6 @@
 /**
  * The attack GIF frame, as in Huang et al.'s videos but with the game itself added:
- *   game (colour) | agent's clean view | perturbation (amplified, diverging) | attacked view
+ *   game (colour) | agent's clean view | perturbation (amplified per frame, diverging) | attacked view
  * with the clean and attacked actions written underneath. Drawn with @napi-rs/canvas so the labels
  * use a real font rather than a hand-made bitmap one.
  */
@@ -18,8 +18,6 @@ export interface PanelInput {
   readonly cleanAction: string;
   readonly attackedAction: string;
   readonly wasAttacked: boolean;
-  /** Perturbation colour saturates at +-this value (e.g. eps); label shows the amplification. */
-  readonly deltaScale: number;
 }
 
 const VIEW = 168; // 84x84 views drawn at 2x: about the game's 210-pixel height
@@ -34,6 +32,29 @@ function grayToRgba(values: Float32Array, size: number): Uint8ClampedArray {
     rgba.set([v, v, v, 255], p * 4);
   }
   return rgba;
+}
+
+/**
+ * Where this frame's perturbation colours saturate: the 99th percentile of |attacked - clean| over
+ * the changed pixels. A fixed scale (eps) leaves l2 and l1 panels nearly blank, since their budget
+ * is the whole frame's while single pixels move by a fraction of it; the percentile of the frame's
+ * own changes colours every changed pixel visibly, and ignores the 1% largest outliers (which
+ * simply saturate). 0 when nothing changed.
+ */
+export function perturbationScale(clean: Float32Array, attacked: Float32Array): number {
+  const changes: number[] = [];
+  for (let p = 0; p < clean.length; p++) {
+    const change = Math.abs((attacked[p] ?? 0) - (clean[p] ?? 0));
+    if (change > 0) changes.push(change);
+  }
+  if (changes.length === 0) return 0;
+  changes.sort((a, b) => a - b);
+  return changes[Math.min(changes.length - 1, Math.floor(0.99 * changes.length))] as number;
+}
+
+/** The scale as printed on the panel: "±0.0040". */
+export function formatScale(scale: number): string {
+  return `±${scale >= 0.001 ? scale.toFixed(4) : scale.toExponential(1)}`;
 }
 
 /** Blue (negative) - white (zero) - red (positive), saturating at +-scale. */
@@ -71,20 +92,22 @@ export function composeAttackPanel(input: PanelInput): RgbFrame {
   const xs = [0, input.game.width + GAP, input.game.width + 2 * GAP + VIEW, input.game.width + 3 * GAP + 2 * VIEW];
   drawView(new Uint8ClampedArray(toRgba(input.game)), input.game.width, input.game.height, xs[0] ?? 0, 1);
   drawView(grayToRgba(input.clean, size), size, size, xs[1] ?? 0, viewScale);
-  drawView(deltaToRgba(input.clean, input.attacked, size, input.deltaScale), size, size, xs[2] ?? 0, viewScale);
+  const scale = perturbationScale(input.clean, input.attacked);
+  drawView(deltaToRgba(input.clean, input.attacked, size, scale), size, size, xs[2] ?? 0, viewScale);
   drawView(grayToRgba(input.attacked, size), size, size, xs[3] ?? 0, viewScale);
 
   context.font = '11px sans-serif';
   label('game', (xs[0] ?? 0) + 4, 13);
   label('clean view', (xs[1] ?? 0) + 4, 13);
-  // Amplification: a change of deltaScale gets full colour, i.e. 1/deltaScale times a grey step.
-  label(`delta x${formatGain(1 / (input.deltaScale || 1))} (red +, blue -)`, (xs[2] ?? 0) + 4, 13);
+  // Amplification: a change of `scale` gets full colour, i.e. 1/scale times a grey step.
+  label(scale > 0 ? `delta x${formatGain(1 / scale)} (red +, blue -)` : 'delta (none this step)', (xs[2] ?? 0) + 4, 13);
   // Steps a timing strategy skips are marked; short enough to fit the 168-pixel view.
   if (input.wasAttacked) label('attacked view', (xs[3] ?? 0) + 4, 13);
   else label('not attacked this step', (xs[3] ?? 0) + 4, 13, '#ffc040');
   const footerY = height - 6;
   label(`clean: ${input.cleanAction}`, (xs[1] ?? 0) + 4, footerY);
-  label(`full colour at ±${input.deltaScale.toPrecision(2)}`, (xs[2] ?? 0) + 4, footerY);
+  // The scale follows each frame's own perturbation (perturbationScale), so it is printed on every frame.
+  if (scale > 0) label(`full colour at ${formatScale(scale)}`, (xs[2] ?? 0) + 4, footerY);
   const changed = input.cleanAction !== input.attackedAction;
   label(`attacked: ${input.attackedAction}${changed ? ' (changed)' : ''}`, (xs[3] ?? 0) + 4, footerY, changed ? '#ff6060' : '#e0e0e0');
 

@@ -5,7 +5,10 @@
  * Training checkpoints add `optimizer.json` + `optimizer.bin` (the optimizer's class, config and
  * slot variables, e.g. Adam's moments and step count) so a resumed run continues exactly.
  * Every file is written atomically; a missing or corrupt file is a one-line FileError naming it.
+ * model.json also carries `weightsSha256`, the sha256 of weights.bin (an extra top-level field that
+ * tfjs ignores), so a right-sized file of other bytes is caught on load; folders without it still load.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -19,6 +22,13 @@ export const WEIGHTS_BIN = 'weights.bin';
 export const OPTIMIZER_JSON = 'optimizer.json';
 export const OPTIMIZER_BIN = 'optimizer.bin';
 
+/** model.json as written here: the tfjs format plus the weights' content hash. */
+type AdvgymModelJson = tf.io.ModelJSON & { weightsSha256?: string };
+
+export function sha256Hex(bytes: Uint8Array | ArrayBuffer): string {
+  return createHash('sha256').update(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)).digest('hex');
+}
+
 /** An IOHandler whose save() writes `dir/model.json` and `dir/weights.bin`. */
 export function fileSaveHandler(dir: string): tf.io.IOHandler {
   return {
@@ -27,7 +37,7 @@ export function fileSaveHandler(dir: string): tf.io.IOHandler {
         throw new FileError(join(dir, MODEL_JSON), 'only layers-model topologies can be saved (got none or a binary GraphDef)');
       }
       const weightData = artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
-      const modelJson: tf.io.ModelJSON = {
+      const modelJson: AdvgymModelJson = {
         modelTopology: artifacts.modelTopology,
         format: artifacts.format ?? 'layers-model',
         generatedBy: artifacts.generatedBy ?? `TensorFlow.js tfjs-layers v${tfl.version_layers}`,
@@ -36,6 +46,7 @@ export function fileSaveHandler(dir: string): tf.io.IOHandler {
       };
       if (artifacts.trainingConfig !== undefined) modelJson.trainingConfig = artifacts.trainingConfig;
       if (artifacts.userDefinedMetadata !== undefined) modelJson.userDefinedMetadata = artifacts.userDefinedMetadata;
+      modelJson.weightsSha256 = sha256Hex(weightData);
       // Weights first: a reader that finds model.json then finds the weights it describes.
       writeFileAtomic(join(dir, WEIGHTS_BIN), new Uint8Array(weightData));
       writeJsonAtomic(join(dir, MODEL_JSON), modelJson);
@@ -49,7 +60,7 @@ export function fileLoadHandler(dir: string): tf.io.IOHandler {
   return {
     async load(): Promise<tf.io.ModelArtifacts> {
       const jsonPath = join(dir, MODEL_JSON);
-      const modelJson = readJson(jsonPath) as Partial<tf.io.ModelJSON>;
+      const modelJson = readJson(jsonPath) as Partial<AdvgymModelJson>;
       if (typeof modelJson !== 'object' || modelJson === null || typeof modelJson.modelTopology !== 'object' || modelJson.modelTopology === null) {
         throw new FileError(jsonPath, 'not a tfjs model.json (no modelTopology)');
       }
@@ -62,6 +73,11 @@ export function fileLoadHandler(dir: string): tf.io.IOHandler {
         if (data.byteLength !== expected) {
           const where = manifest.flatMap((group) => group.paths).map((p) => join(dir, p)).join(', ');
           throw new FileError(where, `holds ${data.byteLength} bytes of weights, ${MODEL_JSON} describes ${expected} (truncated or mismatched)`);
+        }
+        const recorded = modelJson.weightsSha256;
+        if (typeof recorded === 'string' && sha256Hex(data) !== recorded) {
+          const where = manifest.flatMap((group) => group.paths).map((p) => join(dir, p)).join(', ');
+          throw new FileError(where, `content does not match the sha256 in ${MODEL_JSON} (corrupt, or replaced by other weights of the same size)`);
         }
         return [specs, data];
       });

@@ -15,7 +15,7 @@ import { writeJsonAtomic } from '../../core/files/atomicWrite.ts';
 import { FileError, UserError } from '../../core/errors.ts';
 import { sampleStd } from '../../core/stats.ts';
 import { saveModel } from '../../core/tensor/fileIO.ts';
-import { initBackendFromFlag, integer, positiveInteger } from './checks.ts';
+import { BOUNDS, flagValue, initBackendFromFlag, integer, outputDirFlag } from './checks.ts';
 import { runEvaluate } from './evaluate.ts';
 
 export interface AverageArgs {
@@ -37,9 +37,11 @@ export interface AverageReport {
 const PER_FOLDER_FIELDS = ['weights', 'evaluation', 'randomBaseline'] as const;
 
 export async function runAverage(args: AverageArgs): Promise<AverageReport> {
-  const episodes = positiveInteger('episodes', args.episodes);
+  const episodes = flagValue('episodes', BOUNDS.episodes, args.episodes);
   integer('seed', args.seed);
   if (existsSync(args.out) && args.force !== true) throw new UserError(`--out: ${args.out} already exists; pass --force to replace the whole folder`);
+  // The folder is written beside --out and renamed into place: its parent must take new folders.
+  outputDirFlag('out', args.out);
   const description = sameAgent(args.models);
   await initBackendFromFlag(args.backend);
   const model = await averageModelWeights(args.models);
@@ -91,7 +93,7 @@ export const averageCommand: CommandModule<object, AverageArgs> = {
   describe: 'average the weights of snapshots of one training run into one model folder, and grade it',
   builder: (yargs: Argv) =>
     yargs
-      .positional('models', { type: 'string', array: true, describe: 'model folders of one architecture (e.g. late checkpoints of one run)' })
+      .positional('models', { type: 'string', array: true, describe: 'the model folders to average: snapshots of one run, e.g. late checkpoints' })
       .option('out', { type: 'string', demandOption: true, describe: 'model folder to write' })
       .option('episodes', { type: 'number', default: 10, describe: 'matches to grade the average on' })
       .option('seed', { type: 'number', default: 10_000, describe: 'match i resets with seed + i (default: the trainers\' final evaluation)' })

@@ -13,7 +13,7 @@ import { actionPreference, actionProbabilities } from '../adversary/timing.ts';
 import { FileError } from '../../core/errors.ts';
 import { ci95 } from '../../core/stats.ts';
 import { Rng } from '../../core/rng.ts';
-import { initBackendFromFlag, integer, positiveInteger } from './checks.ts';
+import { BOUNDS, flagValue, initBackendFromFlag, integer } from './checks.ts';
 
 export interface EvaluateArgs {
   readonly model: string;
@@ -48,7 +48,7 @@ export interface EvaluateReport {
 }
 
 export async function runEvaluate(args: EvaluateArgs): Promise<EvaluateReport> {
-  const episodes = positiveInteger('episodes', args.episodes);
+  const episodes = flagValue('episodes', BOUNDS.episodes, args.episodes);
   integer('seed', args.seed);
   const description = readAgentDescription(args.model);
   if (description.env === undefined) throw new FileError(`${args.model}/agent.json`, "names no env (expected env.id)");

@@ -5,17 +5,16 @@
  * experiment config's condition (src/lab/commands/attackFlags.ts).
  */
 import type { Argv, CommandModule } from 'yargs';
-import { makeEnv } from '../../../envs/index.ts';
+import { makeEnv, scriptedAgentFor } from '../../../envs/index.ts';
 import type { RgbFrame } from '../../core/gym/env.ts';
 import { UserError } from '../../core/errors.ts';
 import { Rng } from '../../core/rng.ts';
 import { writeGif } from '../../core/plot/gif.ts';
 import { writePng } from '../../core/plot/png.ts';
 import { recordEpisodes } from '../record/recordEpisodes.ts';
-import { scriptedAgentFor } from '../../../envs/scriptedPlayers.ts';
 import { recordAttackGif } from '../record/recordAttack.ts';
 import { addAttackFlags, attackExperimentFromFlags, givenAttackFlags, type AttackFlags } from './attackFlags.ts';
-import { initBackendFromFlag, integer, positiveInteger } from './checks.ts';
+import { BOUNDS, flagValue, initBackendFromFlag, integer, outputFileFlag, positiveInteger } from './checks.ts';
 
 interface RecordArgs extends AttackFlags {
   env: string;
@@ -53,10 +52,14 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
     if ((args.agent === undefined) === (args.model === undefined)) {
       throw new UserError('record: give exactly one of --agent random|scripted or --model DIR');
     }
-    positiveInteger('episodes', args.episodes);
-    positiveInteger('scale', args.scale);
-    positiveInteger('max-frames', args['max-frames']);
+    // Flags share the experiment config's bounds (record.fps, record.scale, record.maxFrames, episodes).
+    flagValue('episodes', BOUNDS.episodes, args.episodes);
+    flagValue('fps', BOUNDS.fps, args.fps);
+    flagValue('scale', BOUNDS.scale, args.scale);
+    flagValue('max-frames', BOUNDS.maxFrames, args['max-frames']);
     integer('seed', args.seed);
+    outputFileFlag('out', args.out);
+    if (args.png !== undefined) outputFileFlag('png', args.png);
     const game = args['points-to-win'] === undefined ? {} : { pointsToWin: positiveInteger('points-to-win', args['points-to-win']) };
     // Flags are checked before any model is loaded, so a typo fails at once.
     const experiment = args.model === undefined ? undefined : attackExperimentFromFlags(args, { victim: args.model, env: { id: args.env, options: { game } } });
@@ -72,7 +75,7 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
       recording = await recordAttackGif(env, experiment, options);
     } else {
       const rng = Rng.fromSeed(args.seed);
-      const scripted = args.agent === 'scripted' ? scriptedAgentFor(args.env, env.observationSpace.shape) : undefined;
+      const scripted = args.agent === 'scripted' ? scriptedAgentFor(args.env, env.observationSpace.shape, { game }) : undefined;
       recording = recordEpisodes(env, ({ observation, info }) => ({ action: scripted ? scripted(observation, info) : env.actionSpace.sample(rng) }), options);
     }
     const { frames, returns } = recording;

@@ -5,11 +5,11 @@ import { loadPolicy } from '../../../agents/loadPolicy.ts';
 import { loadExperiment } from '../experiment/config.ts';
 import { createProgress } from '../experiment/progress.ts';
 import { runExperiment } from '../experiment/runner.ts';
+import { expandConditions } from '../experiment/conditions.ts';
 import { createRunFolder, writeRunFolder } from '../experiment/runFolder.ts';
 import { formatSummaryTable } from '../experiment/table.ts';
 import { backendInfo } from '../../core/tensor/backend.ts';
-import { UserError } from '../../core/errors.ts';
-import { initBackendFromFlag } from './checks.ts';
+import { BOUNDS, flagValue, initBackendFromFlag, outputDirFlag } from './checks.ts';
 
 interface RunArgs {
   config: string;
@@ -29,17 +29,18 @@ export const runCommand: CommandModule<object, RunArgs> = {
   describe: 'run an experiment config: clean vs attacked returns, plots and GIFs in a new run folder',
   builder: (yargs: Argv) =>
     yargs
-      .positional('config', { type: 'string', demandOption: true, describe: 'experiment JSON (see experiments/)' })
+      .positional('config', { type: 'string', demandOption: true, describe: 'an experiment JSON, e.g. experiments/quickstart.json' })
       .option('out', { type: 'string', default: 'runs', describe: 'parent folder of the new run folder' })
       .option('episodes', { type: 'number', describe: 'override the config\'s episode count' })
       .option('backend', { type: 'string', describe: 'tensor backend: auto|node|wasm|cpu' }) as unknown as Argv<RunArgs>,
   handler: async (args) => {
     const started = Date.now();
+    // Everything the user gave is checked before a model loads or an episode runs.
+    const episodes = args.episodes === undefined ? undefined : flagValue('episodes', BOUNDS.episodes, args.episodes);
+    outputDirFlag('out', args.out);
     const config = loadExperiment(args.config);
-    if (args.episodes !== undefined) {
-      if (!Number.isInteger(args.episodes) || args.episodes < 1) throw new UserError(`--episodes: must be a positive integer, got ${args.episodes}`);
-      config.episodes = args.episodes;
-    }
+    if (episodes !== undefined) config.episodes = episodes;
+    expandConditions(config); // duplicate labels are a config error: report it before the models load
     await initBackendFromFlag(args.backend);
     const victim = await loadPolicy(config.victim);
     const substitute = config.substitute === undefined ? undefined : await loadPolicy(config.substitute);

@@ -1,4 +1,5 @@
 /** Expands the config's conditions into one runnable condition per epsilon, each with a label. */
+import { FieldError } from '../../core/errors.ts';
 import type { AttackCondition, ExperimentConfig, TimingConfig } from './config.ts';
 
 export interface ExpandedCondition {
@@ -47,7 +48,7 @@ export function expandConditions(config: ExperimentConfig): ExpandedCondition[] 
   }
   const seen = new Set<string>();
   for (const { label } of expanded) {
-    if (seen.has(label)) throw new Error(`conditions: two conditions are both labelled '${label}'; give one a 'name'`);
+    if (seen.has(label)) throw new FieldError('conditions', `two conditions are both labelled '${label}'; give one a 'name'`);
     seen.add(label);
   }
   return expanded;

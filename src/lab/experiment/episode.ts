@@ -38,7 +38,6 @@ export interface EpisodeOptions {
   readonly keepSteps: boolean;
   /** Record attack panels for the first `recordFrames` steps (0: none). */
   readonly recordFrames: number;
-  readonly panelScale: number;
   /** Stop after this many steps (a short recording), as a truncation; unset: play to the end. */
   readonly maxSteps?: number;
 }
@@ -86,7 +85,6 @@ export function runEpisode(
           cleanAction: actionNames[cleanAction] ?? String(cleanAction),
           attackedAction: actionNames[action] ?? String(action),
           wasAttacked: seen?.attacked ?? false,
-          deltaScale: options.panelScale,
         }),
       );
     }

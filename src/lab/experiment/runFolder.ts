@@ -6,6 +6,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../../core/files/atomicWrite.ts';
+import { makeFolders } from '../../core/files/outputPath.ts';
+import { fileErrorFrom } from '../../core/errors.ts';
 import { writeGif } from '../../core/plot/gif.ts';
 import { renderLinePlot, type LineSeries } from '../../core/plot/linePlot.ts';
 import type { ExperimentConfig } from './config.ts';
@@ -13,7 +15,11 @@ import type { ConditionSummary, ExperimentResult } from './runner.ts';
 
 /** Creates runs/<name>-<stamp>, adding -2, -3, ... if that folder exists already. */
 export function createRunFolder(root: string, name: string, now = new Date()): string {
-  mkdirSync(root, { recursive: true });
+  try {
+    makeFolders(root);
+  } catch (error) {
+    throw fileErrorFrom(root, 'create the runs folder', error);
+  }
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   for (let n = 1; ; n++) {
     const dir = join(root, `${name}-${stamp}${n === 1 ? '' : `-${n}`}`);
@@ -21,7 +27,7 @@ export function createRunFolder(root: string, name: string, now = new Date()): s
       mkdirSync(dir); // not recursive: fails if it exists, so two runs never share a folder
       return dir;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw fileErrorFrom(dir, 'create the run folder', error);
     }
   }
 }

@@ -4,11 +4,11 @@
  * written by runFolder.ts, models loaded by the caller, so tests can pass hand-built policies.
  */
 import type { Policy } from '../../../agents/policy.ts';
-import { makeEnv } from '../../../envs/index.ts';
+import { gameFacts, makeEnv } from '../../../envs/index.ts';
 import { AdversarialObservation } from '../adversary/adversarialObservation.ts';
 import { makeAttack, makeTiming } from '../adversary/fromConfig.ts';
 import type { Env, RgbFrame } from '../../core/gym/env.ts';
-import { UserError } from '../../core/errors.ts';
+import { FieldError, UserError } from '../../core/errors.ts';
 import { Rng } from '../../core/rng.ts';
 import type { ExperimentConfig } from './config.ts';
 import { expandConditions, type ExpandedCondition } from './conditions.ts';
@@ -50,12 +50,9 @@ export interface ExperimentResult {
 
 export type ProgressListener = (done: number, total: number, label: string) => void;
 
-/** The lowest return the game allows, for the degradation percentage. */
+/** The lowest return the game allows under the config's env options, for the degradation percentage. */
 export function worstReturn(config: ExperimentConfig): number {
-  if (config.env.id !== 'Pong-v0') return 0; // score-only games (Seaquest): nothing is worse than 0
-  const game = config.env.options['game'] as Record<string, unknown> | undefined;
-  const points = typeof game?.['pointsToWin'] === 'number' ? game['pointsToWin'] : 21;
-  return -points;
+  return gameFacts(config.env.id, config.env.options).worstReturn;
 }
 
 function conditionSeed(seed: number, conditionIndex: number, episode: number): number {
@@ -92,14 +89,12 @@ export function checkPolicies(config: ExperimentConfig, policies: ExperimentPoli
       throw new UserError(`${role}: model expects observations ${policy.inputShape.join('x')} but ${config.env.id} gives ${observationShape.join('x')}`);
     }
   }
-  if (policies.victim.actionCount !== env.actionSpace.n) {
-    throw new UserError(`victim: model has ${policies.victim.actionCount} actions but ${config.env.id} has ${env.actionSpace.n}`);
+  for (const [role, policy] of Object.entries(policies) as [string, Policy | undefined][]) {
+    if (policy !== undefined && policy.actionCount !== env.actionSpace.n) {
+      // A substitute with other actions (a Seaquest model against Pong) would attack with losses over the wrong actions.
+      throw new FieldError(role, `model has ${policy.actionCount} actions but ${config.env.id} has ${env.actionSpace.n}`);
+    }
   }
-}
-
-/** Where the GIF's perturbation colours saturate: eps for linf, at least one grey level otherwise. */
-export function panelScale(condition: ExpandedCondition): number {
-  return condition.eps > 0 && condition.norm === 'linf' ? condition.eps : Math.max(condition.eps, 1 / 255);
 }
 
 export function runExperiment(config: ExperimentConfig, policies: ExperimentPolicies, onProgress?: ProgressListener): ExperimentResult {
@@ -126,7 +121,6 @@ export function runExperiment(config: ExperimentConfig, policies: ExperimentPoli
         seed: config.seed + episode,
         keepSteps: config.perStepLogs,
         recordFrames: record && episode === 0 ? config.record.maxFrames : 0,
-        panelScale: panelScale(condition),
       });
       episodes.push(result.record);
       if (config.perStepLogs) steps.push({ condition: condition.label, episode, steps: result.steps });

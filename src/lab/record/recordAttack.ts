@@ -8,7 +8,7 @@ import type { Env, RgbFrame } from '../../core/gym/env.ts';
 import type { ExperimentConfig } from '../experiment/config.ts';
 import { expandConditions } from '../experiment/conditions.ts';
 import { runEpisode } from '../experiment/episode.ts';
-import { adversaryFor, checkPolicies, panelScale } from '../experiment/runner.ts';
+import { adversaryFor, checkPolicies } from '../experiment/runner.ts';
 import { Rng } from '../../core/rng.ts';
 
 export interface AttackRecordOptions {
@@ -44,7 +44,6 @@ export async function recordAttackGif(env: Env<Float32Array>, experiment: Experi
       recordFrames: options.maxFrames - frames.length,
       // Every step is a frame, so the episode's attacked steps are the attacked frames.
       maxSteps: options.maxFrames - frames.length,
-      panelScale: panelScale(condition),
     });
     frames.push(...result.frames);
     returns.push(result.record.return);

@@ -14,7 +14,7 @@ test('a JSON object file reads back as the object', () => {
   assert.deepEqual(readJsonObject(path, 'the config file'), { gamma: 0.99, nested: { a: [1, 2] } });
 });
 
-test('a missing, unreadable, malformed or non-object file is a one-line FileError (exit 1) naming the path and its purpose', () => {
+test('a missing, unreadable, malformed or non-object file is a one-line FileError (exit 2: the user named it) naming the path and its purpose', () => {
   const file = (name: string, text: string): string => {
     writeFileSync(join(dir, name), text);
     return join(dir, name);
@@ -32,7 +32,7 @@ test('a missing, unreadable, malformed or non-object file is a one-line FileErro
   for (const [path, reason] of cases) {
     assert.throws(
       () => readJsonObject(path, 'the config file'),
-      (error: unknown) => error instanceof FileError && error.path === path && error.exitCode === 1 && error.message.startsWith(`${path}: `) && !error.message.includes('\n') && reason.test(error.message),
+      (error: unknown) => error instanceof FileError && error.path === path && error.exitCode === 2 && error.message.startsWith(`${path}: `) && !error.message.includes('\n') && reason.test(error.message),
       path,
     );
   }

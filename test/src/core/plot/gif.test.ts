@@ -71,7 +71,7 @@ test('the attack panel shows the perturbation in diverging colours', () => {
   const { observation } = env.reset({ seed: 1 });
   const clean = newestFrame(observation, 84, 4);
   const attacked = clean.map((v, i) => (i === 0 ? v + 0.01 : v));
-  const panel = composeAttackPanel({ game: env.render(), clean, attacked, size: 84, cleanAction: 'UP', attackedAction: 'UP', wasAttacked: true, deltaScale: 0.01 });
+  const panel = composeAttackPanel({ game: env.render(), clean, attacked, size: 84, cleanAction: 'UP', attackedAction: 'UP', wasAttacked: true });
   assert.equal(panel.height, 18 + 210 + 22);
   // The delta view starts at x = 160 + 2*6 + 168; its first pixel is +eps: saturated red.
   const x = 160 + 2 * 6 + 168 + 1;

@@ -119,3 +119,34 @@ test('missing and corrupt files are one-line FileErrors naming the path', async 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('model.json carries the sha256 of weights.bin: right-sized garbage fails on load, folders without the hash still load', async () => {
+  await initBackend('wasm');
+  const dir = tempDir();
+  try {
+    const model = smallNet();
+    await saveModel(model, dir);
+    const jsonPath = join(dir, 'model.json');
+    const json = JSON.parse(readFileSync(jsonPath, 'utf8')) as { weightsSha256?: string };
+    assert.match(json.weightsSha256 ?? '', /^[0-9a-f]{64}$/);
+    const weights = readFileSync(join(dir, 'weights.bin'));
+    writeFileSync(join(dir, 'weights.bin'), new Uint8Array(weights.byteLength).fill(7));
+    await assert.rejects(loadModel(dir), (error: unknown) => error instanceof FileError && error.exitCode === 2 && /weights\.bin: content does not match the sha256 in model\.json/.test(error.message));
+    delete json.weightsSha256;
+    writeFileSync(jsonPath, JSON.stringify(json));
+    (await loadModel(dir)).dispose(); // an older folder: no hash, no check
+    model.dispose();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the committed models carry a sha256 that matches their weights.bin', async () => {
+  const { createHash } = await import('node:crypto');
+  const { readdirSync } = await import('node:fs');
+  for (const name of readdirSync('models')) {
+    const json = JSON.parse(readFileSync(join('models', name, 'model.json'), 'utf8')) as { weightsSha256?: string };
+    const digest = createHash('sha256').update(readFileSync(join('models', name, 'weights.bin'))).digest('hex');
+    assert.equal(json.weightsSha256, digest, name);
+  }
+});

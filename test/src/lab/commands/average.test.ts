@@ -62,7 +62,7 @@ test('average names the bad flag or the disagreeing snapshot in one line and wri
   const out = join(dir, 'not-written');
   await assert.rejects(runAverage({ models: [snapshots[0] as string, otherGame], out, episodes: 1, seed: 0 }), (error: unknown) => error instanceof FileError && error.message.includes(join(otherGame, 'agent.json')));
   await assert.rejects(runAverage({ models: [snapshots[0] as string], out, episodes: 1, seed: 0 }), /at least 2 model folders/);
-  await assert.rejects(runAverage({ models: snapshots, out, episodes: 0, seed: 0 }), /--episodes: must be a positive integer/);
+  await assert.rejects(runAverage({ models: snapshots, out, episodes: 0, seed: 0 }), /--episodes: Too small: expected number to be >=1, got 0/);
   await assert.rejects(runAverage({ models: snapshots, out, episodes: 1, seed: 1.5 }), /--seed: must be an integer/);
   await assert.rejects(runAverage({ models: [snapshots[0] as string, join(dir, 'missing')], out, episodes: 1, seed: 0 }), (error: unknown) => error instanceof FileError && error.message.includes(join(dir, 'missing', 'agent.json')));
   assert.equal(existsSync(out), false);

@@ -53,7 +53,7 @@ test('--preference adds the percentiles of c(s) over every greedy step without c
 });
 
 test('evaluate names the bad flag or file in one line', async () => {
-  await assert.rejects(runEvaluate({ model: shortMatches, episodes: 0, seed: 0 }), (error: unknown) => error instanceof UserError && error.exitCode === 2 && /--episodes: must be a positive integer/.test(error.message));
+  await assert.rejects(runEvaluate({ model: shortMatches, episodes: 0, seed: 0 }), (error: unknown) => error instanceof UserError && error.exitCode === 2 && /--episodes: Too small: expected number to be >=1, got 0/.test(error.message));
   await assert.rejects(runEvaluate({ model: shortMatches, episodes: 1, seed: 0.5 }), /--seed: must be an integer/);
   await assert.rejects(runEvaluate({ model: join(dir, 'missing'), episodes: 1, seed: 0 }), (error: unknown) => error instanceof FileError && error.message.includes('agent.json'));
   const wrongShape = modelWithEnvOptions('wrong-shape', { size: 42 });
