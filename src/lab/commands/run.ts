@@ -18,10 +18,11 @@ interface RunArgs {
   backend?: string;
 }
 
+// This file is src/lab/commands/run.ts: the package.json is three folders up.
 function versions(): Record<string, string> {
   const require = createRequire(import.meta.url);
   const versionOf = (packageJson: string): string => (require(packageJson) as { version: string }).version;
-  return { node: process.version, advgym: versionOf('../../package.json'), tfjs: versionOf('@tensorflow/tfjs-core/package.json') };
+  return { node: process.version, advgym: versionOf('../../../package.json'), tfjs: versionOf('@tensorflow/tfjs-core/package.json') };
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
