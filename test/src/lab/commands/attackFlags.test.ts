@@ -72,3 +72,15 @@ test('a bad flag value is a one-line UserError (exit 2) naming the flag, with th
   }
   assert.throws(() => attackExperimentFromFlags(fgsm, { ...context, victim: '' }), { message: '--model: Too small: expected string to have >=1 characters' });
 });
+
+test('the flags reach every registered attack and timing strategy', async () => {
+  const { attacks } = await import('../../../../src/lab/adversary/registry.ts');
+  const { timings } = await import('../../../../src/lab/adversary/timing/registry.ts');
+  for (const entry of attacks) assert.equal(conditionOf({ ...fgsm, attack: entry.kind })?.attack, entry.kind);
+  for (const entry of timings) {
+    // 1 is a valid value of every timing flag today (n, beta, fraction); true of a boolean one.
+    const given = Object.fromEntries(entry.flags.filter((flag) => flag.required).map((flag) => [flag.name, flag.type === 'boolean' ? true : 1]));
+    const condition = conditionOf({ ...fgsm, ...given });
+    assert.equal(condition?.attack === 'none' ? undefined : condition?.timing.kind, entry.kind);
+  }
+});
