@@ -9,9 +9,8 @@ import type { AttackEntry } from './attackEntry.ts';
 import { fgsmAttack } from './fgsm.ts';
 import { pgdAttack } from './pgd.ts';
 import { randomAttack } from './randomNoise.ts';
-import { signNoiseAttack } from './signNoise.ts';
 
-export const attacks = [fgsmAttack, pgdAttack, randomAttack, signNoiseAttack] as const;
+export const attacks = [fgsmAttack, pgdAttack, randomAttack] as const;
 
 export type RegisteredAttack = (typeof attacks)[number];
 export type AttackKind = RegisteredAttack['kind'];
