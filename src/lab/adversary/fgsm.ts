@@ -9,8 +9,10 @@
  * the k stacked frames) or 'all'. The result is clipped to [0,1], and rounded to k/255 if quantize.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { z } from 'zod';
 import type { Policy } from '../../../agents/policy.ts';
 import { UserError } from '../../core/errors.ts';
+import { budgetOf, budgetShape, defineAttack } from './attackEntry.ts';
 import { attackDirection } from './gradient.ts';
 import { l1GreedyDelta, scopeMask, unitL2, validateBudget } from './norms.ts';
 import type { FgsmOptions, Norm } from './types.ts';
@@ -57,3 +59,16 @@ export function fgsm(policy: Policy, obs: tf.Tensor4D, options: FgsmOptions): tf
     return finishObservation(tf.add(obs, delta) as tf.Tensor4D, options.quantize);
   });
 }
+
+/** The registry entry: FGSM has no options beyond the shared budget and target. */
+export const fgsmAttack = defineAttack({
+  kind: 'fgsm',
+  description: 'FGSM (Goodfellow et al. 2015, on policies as Huang et al. 2017): one step along the sign of the loss gradient',
+  options: z.strictObject(budgetShape),
+  build: (options) => {
+    const budget = budgetOf(options);
+    return (policy, obs) => fgsm(policy, obs, budget);
+  },
+  label: () => '',
+  flags: [],
+});

@@ -5,4 +5,8 @@ export { randomNoise } from './randomNoise.ts';
 export { actionPreference, budget, everyNth, everyStep, strategic } from './timing.ts';
 export { AdversarialObservation, type Perception } from './adversarialObservation.ts';
 export { makeAttack, makeTiming, type AttackConfig, type TimingConfig } from './fromConfig.ts';
+export { attacks, attackKinds, type AttackKind } from './registry.ts';
+export { timings } from './timing/registry.ts';
+export { defineAttack, budgetShape, budgetFlags, type AttackEntry, type AttackSpec } from './attackEntry.ts';
+export { defineTiming, type TimingEntry, type TimingSpec } from './timing/entry.ts';
 export { deltaNorms, type DeltaNorms } from './norms.ts';

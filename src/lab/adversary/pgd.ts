@@ -11,9 +11,11 @@
  * last iterate could end slightly below it (test/src/lab/adversary/pgd.test.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { z } from 'zod';
 import type { Policy } from '../../../agents/policy.ts';
 import { UserError } from '../../core/errors.ts';
 import type { Rng } from '../../core/rng.ts';
+import { budgetOf, budgetShape, defineAttack } from './attackEntry.ts';
 import { finishObservation, normStep, validateFgsmOptions } from './fgsm.ts';
 import { attackLoss, greedyLabels, lossAndDirection } from './gradient.ts';
 import { perSampleSum, projectL1, scopeMask } from './norms.ts';
@@ -96,3 +98,35 @@ export function pgd(policy: Policy, obs: tf.Tensor4D, options: PgdOptions, rng?:
     return finishObservation(best, options.quantize);
   });
 }
+
+/** SA-DQN (Zhang et al. 2020) evaluates with 10 and 50 steps; 10 is the cheaper of its two. */
+const DEFAULT_STEPS = 10;
+
+/**
+ * The registry entry. Unset steps/stepSize/randomStart stay unset in a config (and out of its
+ * label): the defaults are applied here, when the attack is built.
+ */
+export const pgdAttack = defineAttack({
+  kind: 'pgd',
+  description: "PGD / iterative FGSM (Kurakin et al. 2017, Madry et al. 2018): SA-DQN's strong reference attack",
+  options: z.strictObject({
+    ...budgetShape,
+    /** Gradient steps; default 10 (SA-DQN uses 10 or 50). At most 1000: a config typo, not an attack. */
+    steps: z.int().min(1).max(1000).optional(),
+    /** Step size per iteration in the attack's norm; default 2.5 * eps / steps (Madry et al.'s rule). */
+    stepSize: z.number().positive().optional(),
+    /** Start from a uniformly random point of the eps-ball (Madry et al.); default false. */
+    randomStart: z.boolean().optional(),
+  }),
+  build: (options) => {
+    const { steps, stepSize, randomStart } = options;
+    const pgdOptions = { ...budgetOf(options), steps: steps ?? DEFAULT_STEPS, ...(stepSize === undefined ? {} : { stepSize }), ...(randomStart === undefined ? {} : { randomStart }) };
+    return (policy, obs, rng) => pgd(policy, obs, pgdOptions, rng);
+  },
+  label: ({ steps }) => (steps === undefined ? '' : ` k=${steps}`),
+  flags: [
+    { name: 'steps', type: 'number', field: 'steps', describe: 'gradient steps (default 10)' },
+    { name: 'step-size', type: 'number', field: 'stepSize', describe: 'step size (default 2.5 eps / steps)' },
+    { name: 'random-start', type: 'boolean', field: 'randomStart', describe: 'start from a random point of the eps-ball' },
+  ],
+});

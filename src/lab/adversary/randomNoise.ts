@@ -5,7 +5,9 @@
  * ordered pixels with random signs, each moved up to 1 (mirroring FGSM-l1's greedy spending).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { z } from 'zod';
 import type { Rng } from '../../core/rng.ts';
+import { budgetOf, budgetShape, defineAttack } from './attackEntry.ts';
 import { finishObservation } from './fgsm.ts';
 import { l1GreedyDelta, validateBudget } from './norms.ts';
 import type { PerturbationBudget } from './types.ts';
@@ -37,3 +39,16 @@ export function randomNoise(obs: tf.Tensor4D, options: PerturbationBudget, rng: 
   }
   return tf.tidy(() => finishObservation(tf.add(obs, tf.tensor4d(delta, [n, h, w, k])) as tf.Tensor4D, options.quantize));
 }
+
+/** The registry entry ('random' in configs): the budget only; a target is accepted and ignored. */
+export const randomAttack = defineAttack({
+  kind: 'random',
+  description: 'random noise of the same norm, eps and scope: the control an attack must beat',
+  options: z.strictObject(budgetShape),
+  build: (options) => {
+    const budget = budgetOf(options);
+    return (_policy, obs, rng) => randomNoise(obs, budget, rng);
+  },
+  label: () => '',
+  flags: [],
+});

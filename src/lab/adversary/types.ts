@@ -64,3 +64,22 @@ export interface TimingStrategy {
   /** Called at every episode start. */
   reset(): void;
 }
+
+/**
+ * A command-line flag that sets one option field of an attack or timing strategy. Plain data: the
+ * adversary may not import yargs (src/lab/commands/attackFlags.ts turns these into options), and
+ * the CLI names the flag in errors by matching a FieldError's field to `field`.
+ */
+export interface OptionFlag {
+  /** As typed after the dashes: 'step-size'. */
+  readonly name: string;
+  readonly type: 'number' | 'boolean' | 'string';
+  /** Help text; flags of the same name declared by several entries show their texts joined. */
+  readonly describe: string;
+  /** The option field it sets: 'stepSize'. */
+  readonly field: string;
+  /** Timing only: the strategy is the one whose required flags are all given (see timing/entry.ts). */
+  readonly required?: boolean;
+  /** The CLI's value when the flag is absent (only flags every attack needs: --eps, --norm). */
+  readonly default?: number | string;
+}

@@ -2,71 +2,79 @@
  * The attack flags of `advgym record --model DIR`: the options of an experiment config's attack
  * condition (src/lab/experiment/config.ts), turned into a one-condition experiment and validated by
  * the same schema, so a flag is checked exactly as the config field is, and its error names the flag.
+ * Which flags exist, and which field each sets, comes from the attack and timing registries
+ * (src/lab/adversary/registry.ts, src/lab/adversary/timing/registry.ts).
  *
  * Timing: no flag attacks every step (Huang et al.); --every N every N-th step (Kos & Song);
  * --beta B strategically timed (Lin et al.); --budget F at most that fraction of the steps,
  * with --beta only the decisive ones.
  */
 import type { Argv } from 'yargs';
+import { budgetFlags } from '../adversary/attackEntry.ts';
+import { attackKinds, attacks, listOfKinds } from '../adversary/registry.ts';
+import { timings } from '../adversary/timing/registry.ts';
+import type { OptionFlag } from '../adversary/types.ts';
 import { parseExperiment, type ExperimentConfig, type TimingConfig } from '../experiment/config.ts';
 import { UserError } from '../../core/errors.ts';
+import { flagError } from './checks.ts';
 
+/** The parsed flags, by name as typed: attack, eps, norm, substitute and the registries' flags. */
 export interface AttackFlags {
   readonly attack: string;
   readonly eps: number;
   readonly norm: string;
-  readonly scope?: string | undefined;
-  readonly quantize?: boolean | undefined;
-  readonly 'target-action'?: number | undefined;
-  readonly steps?: number | undefined;
-  readonly 'step-size'?: number | undefined;
-  readonly 'random-start'?: boolean | undefined;
-  readonly every?: number | undefined;
-  readonly beta?: number | undefined;
-  readonly budget?: number | undefined;
   readonly substitute?: string | undefined;
+  readonly [flag: string]: string | number | boolean | undefined;
 }
 
-/** Flags that only mean something with an attack (not --attack none, not --agent). */
-const ATTACK_ONLY = ['scope', 'quantize', 'target-action', 'steps', 'step-size', 'random-start', 'every', 'beta', 'budget', 'substitute'] as const;
+interface SharedFlag extends OptionFlag {
+  /** Attacks or timing kinds that declare it ('pgd'); empty for the budget's flags. */
+  readonly owners: readonly string[];
+}
 
-/** Config field path (array indices dropped) -> the flag that sets it, for error messages. */
-const FLAG_OF_PATH: Readonly<Record<string, string>> = {
-  victim: '--model',
-  substitute: '--substitute',
-  'env.id': '--env',
-  'conditions.attack': '--attack',
-  'conditions.eps': '--eps',
-  'conditions.norm': '--norm',
-  'conditions.scope': '--scope',
-  'conditions.quantize': '--quantize',
-  'conditions.targetAction': '--target-action',
-  'conditions.steps': '--steps',
-  'conditions.stepSize': '--step-size',
-  'conditions.randomStart': '--random-start',
-  'conditions.timing.n': '--every',
-  'conditions.timing.beta': '--beta',
-  'conditions.timing.fraction': '--budget',
-};
+/** Flags of several entries with one name (--beta) become one option; their help texts are joined. */
+function merge(declared: readonly (readonly [owner: string, flag: OptionFlag])[]): SharedFlag[] {
+  const byName = new Map<string, SharedFlag>();
+  for (const [owner, flag] of declared) {
+    const seen = byName.get(flag.name);
+    if (seen !== undefined && seen.field !== flag.field) throw new Error(`--${flag.name}: set field '${seen.field}' and '${flag.field}'`);
+    const describe = seen === undefined || seen.describe.includes(flag.describe) ? (seen?.describe ?? flag.describe) : `${seen.describe}; ${flag.describe}`;
+    byName.set(flag.name, { ...(seen ?? flag), describe, owners: [...(seen?.owners ?? []), ...(owner === '' ? [] : [owner])] });
+  }
+  return [...byName.values()];
+}
 
-/** What parseExperiment names as the config's source; errors start with it. */
+const BUDGET_FLAGS = merge(budgetFlags.map((flag) => ['', flag] as const));
+const OWN_FLAGS = merge(attacks.flatMap((entry) => entry.flags.map((flag) => [entry.kind, flag] as const)));
+const TIMING_FLAGS = merge(timings.flatMap((entry) => entry.flags.map((flag) => [entry.kind, flag] as const)));
+
+/** Flags that only mean something with an attack (not --attack none, not --agent): all but those with a default. */
+const ATTACK_ONLY = [...BUDGET_FLAGS.filter((flag) => flag.default === undefined), ...OWN_FLAGS, ...TIMING_FLAGS].map((flag) => flag.name).concat('substitute');
+
+/** Config field path (array indices dropped) -> the flag that sets it, for FieldErrors (checks.ts flagError). */
+const FLAG_OF_FIELD: Readonly<Record<string, string>> = Object.fromEntries([
+  ['victim', '--model'],
+  ['substitute', '--substitute'],
+  ['env.id', '--env'],
+  ['conditions.attack', '--attack'],
+  ...[...BUDGET_FLAGS, ...OWN_FLAGS].map((flag) => [`conditions.${flag.field}`, `--${flag.name}`]),
+  ...TIMING_FLAGS.map((flag) => [`conditions.timing.${flag.field}`, `--${flag.name}`]),
+]);
+
+/** What parseExperiment names as the config's source. */
 const SOURCE = 'record';
 
+function addOption<T>(yargs: Argv<T>, flag: SharedFlag, prefix: string): Argv<T> {
+  const describe = prefix === '' ? flag.describe : `${prefix}: ${flag.describe}`;
+  return yargs.option(flag.name, { type: flag.type, describe, ...(flag.default === undefined ? {} : { default: flag.default }) });
+}
+
 export function addAttackFlags<T>(yargs: Argv<T>): Argv<T> {
-  return yargs
-    .option('attack', { type: 'string', default: 'none', choices: ['none', 'fgsm', 'pgd', 'random'], describe: "attack on the model's observations" })
-    .option('eps', { type: 'number', default: 0.002, describe: 'attack radius in [0,1] pixel units' })
-    .option('norm', { type: 'string', default: 'linf', describe: 'linf | l2 | l1 (conventions: docs/norms.md)' })
-    .option('scope', { type: 'string', describe: 'newest (default, as Huang et al.) | all: which stacked frames are perturbed' })
-    .option('quantize', { type: 'boolean', describe: 'round the attacked frame to 8-bit grey levels' })
-    .option('target-action', { type: 'number', describe: 'targeted attack: push towards this action index' })
-    .option('steps', { type: 'number', describe: 'pgd: gradient steps (default 10)' })
-    .option('step-size', { type: 'number', describe: 'pgd: step size (default 2.5 eps / steps)' })
-    .option('random-start', { type: 'boolean', describe: 'pgd: start from a random point of the eps-ball' })
-    .option('every', { type: 'number', describe: 'timing: attack every N-th step (default: every step)' })
-    .option('beta', { type: 'number', describe: 'timing: attack only when max pi - min pi >= beta (Lin et al.); with --budget, filters its steps' })
-    .option('budget', { type: 'number', describe: 'timing: attack at most this fraction of the steps' })
-    .option('substitute', { type: 'string', describe: "black-box transfer: attack with this model folder's gradients" });
+  let withFlags = yargs.option('attack', { type: 'string', default: 'none', choices: ['none', ...attackKinds], describe: "attack on the model's observations" });
+  for (const flag of BUDGET_FLAGS) withFlags = addOption(withFlags, flag, '');
+  for (const flag of OWN_FLAGS) withFlags = addOption(withFlags, flag, flag.owners.join('/'));
+  for (const flag of TIMING_FLAGS) withFlags = addOption(withFlags, flag, 'timing');
+  return withFlags.option('substitute', { type: 'string', describe: "black-box transfer: attack with this model folder's gradients" });
 }
 
 /** The attack-only flags the user gave, as they would type them. */
@@ -74,30 +82,22 @@ export function givenAttackFlags(flags: AttackFlags): string[] {
   return ATTACK_ONLY.filter((name) => flags[name] !== undefined).map((name) => `--${name}`);
 }
 
+/**
+ * The strategy whose required flags are all given and which has every timing flag given (no flag:
+ * every step). Two strategies' flags together (--every with --beta) match none.
+ */
 function timingOf(flags: AttackFlags): TimingConfig {
-  if (flags.every !== undefined) {
-    if (flags.beta !== undefined || flags.budget !== undefined) throw new UserError('--every: one timing strategy at a time (not with --beta or --budget)');
-    return { kind: 'everyN', n: flags.every };
+  const given = TIMING_FLAGS.filter((flag) => flags[flag.name] !== undefined);
+  const fits = (entry: (typeof timings)[number]): boolean =>
+    entry.flags.every((flag) => !flag.required || flags[flag.name] !== undefined) && given.every((flag) => entry.flags.some((own) => own.name === flag.name));
+  const entry = timings.find(fits);
+  if (entry === undefined) {
+    const first = given[0] as SharedFlag;
+    const others = TIMING_FLAGS.filter((flag) => !timings.some((t) => t.flags.some((f) => f.name === first.name) && t.flags.some((f) => f.name === flag.name)));
+    throw new UserError(`--${first.name}: one timing strategy at a time (not with ${listOfKinds(others.map((flag) => `--${flag.name}`))})`);
   }
-  if (flags.budget !== undefined) return { kind: 'budget', fraction: flags.budget, ...(flags.beta === undefined ? {} : { beta: flags.beta }) };
-  if (flags.beta !== undefined) return { kind: 'strategic', beta: flags.beta };
-  return { kind: 'every' };
-}
-
-/** 'record: conditions[0].timing.n: Too small ...' -> '--every: Too small ...' (the reason a config gets). */
-function nameTheFlag(message: string): string {
-  const match = new RegExp(`^${SOURCE}: ([^:]+): (.*)$`).exec(message);
-  if (match === null) return message;
-  const path = (match[1] ?? '').replace(/\[\d+\]/g, '');
-  const reason = match[2] ?? '';
-  const flag = FLAG_OF_PATH[path];
-  if (flag !== undefined) return `${flag}: ${reason}`;
-  if (path !== 'conditions') return message;
-  // A rule across fields ("steps/stepSize/randomStart apply only to attack 'pgd'"): name the flags in it.
-  return Object.entries(FLAG_OF_PATH)
-    .map(([fieldPath, name]) => [fieldPath.split('.').pop() ?? '', name] as const)
-    .filter(([field]) => field.length > 1)
-    .reduce((text, [field, name]) => text.replace(new RegExp(`\\b${field}\\b`, 'g'), name), reason);
+  // Plain object on purpose: the schema, not the type checker, vets flag values.
+  return { kind: entry.kind, ...Object.fromEntries(entry.flags.filter((flag) => flags[flag.name] !== undefined).map((flag) => [flag.field, flags[flag.name]])) } as TimingConfig;
 }
 
 /** Unset flags leave their fields out, as in a JSON config, so the parsed config has no undefined keys. */
@@ -107,27 +107,21 @@ function definedOnly(fields: Record<string, unknown>): Record<string, unknown> {
 
 /**
  * The one-condition experiment the flags describe (a clean condition for --attack none), validated
- * as a config would be. Throws a one-line UserError naming the flag.
+ * as a config would be. Throws a one-line UserError naming the flag. Every attack's flags go into
+ * the condition, so one of another attack (--steps with fgsm) is that attack's unknown field.
  */
 export function attackExperimentFromFlags(flags: AttackFlags, context: { readonly victim: string; readonly env: ExperimentConfig['env'] }): ExperimentConfig {
   if (flags.attack === 'none') {
     const given = givenAttackFlags(flags);
-    if (given.length > 0) throw new UserError(`${given[0]}: needs --attack fgsm, pgd or random`);
+    if (given.length > 0) throw new UserError(`${given[0]}: needs --attack ${listOfKinds(attackKinds)}`);
   }
-  // Plain objects on purpose: the schema, not the type checker, is what vets flag values.
   const condition =
     flags.attack === 'none'
       ? { attack: 'none' }
       : definedOnly({
+          ...Object.fromEntries([...BUDGET_FLAGS, ...OWN_FLAGS].map((flag) => [flag.field, flags[flag.name]])),
           attack: flags.attack,
           eps: [flags.eps],
-          norm: flags.norm,
-          scope: flags.scope,
-          quantize: flags.quantize,
-          targetAction: flags['target-action'],
-          steps: flags.steps,
-          stepSize: flags['step-size'],
-          randomStart: flags['random-start'],
           timing: timingOf(flags),
           threat: flags.substitute === undefined ? 'whitebox' : 'transfer',
         });
@@ -135,7 +129,6 @@ export function attackExperimentFromFlags(flags: AttackFlags, context: { readonl
   try {
     return parseExperiment(input, SOURCE);
   } catch (error) {
-    if (error instanceof UserError) throw new UserError(nameTheFlag(error.message), error.exitCode);
-    throw error;
+    throw flagError(error, FLAG_OF_FIELD);
   }
 }

@@ -18,6 +18,7 @@ interface RunArgs {
   backend?: string;
 }
 
+// This file is src/lab/commands/run.ts: the package.json is three folders up.
 function versions(): Record<string, string> {
   const require = createRequire(import.meta.url);
   const versionOf = (packageJson: string): string => (require(packageJson) as { version: string }).version;

@@ -1,6 +1,8 @@
 /** Expands the config's conditions into one runnable condition per epsilon, each with a label. */
 import { FieldError } from '../../core/errors.ts';
-import type { AttackCondition, ExperimentConfig, TimingConfig } from './config.ts';
+import { attackEntry } from '../adversary/registry.ts';
+import { timingEntry } from '../adversary/timing/registry.ts';
+import type { AttackCondition, ExperimentConfig } from './config.ts';
 
 export interface ExpandedCondition {
   /** Unique, human-readable: 'clean', 'fgsm linf eps=0.002', 'random l2 eps=0.5 strategic(0.8) transfer'. */
@@ -11,17 +13,10 @@ export interface ExpandedCondition {
   readonly spec: AttackCondition | undefined;
 }
 
-function timingLabel(timing: TimingConfig): string {
-  switch (timing.kind) {
-    case 'every':
-      return '';
-    case 'everyN':
-      return ` every${timing.n}`;
-    case 'strategic':
-      return ` strategic(${timing.beta})`;
-    case 'budget':
-      return ` budget(${timing.fraction}${timing.beta === undefined ? '' : `,${timing.beta}`})`;
-  }
+/** The options the condition's attack is built from for one eps value (what its entry's schema reads). */
+export function attackOptionsOf(spec: AttackCondition, eps: number): Record<string, unknown> {
+  const { attack: _attack, name: _name, eps: _sweep, timing: _timing, threat: _threat, ...options } = spec;
+  return { ...options, eps };
 }
 
 export function expandConditions(config: ExperimentConfig): ExpandedCondition[] {
@@ -32,14 +27,15 @@ export function expandConditions(config: ExperimentConfig): ExpandedCondition[] 
       continue;
     }
     for (const eps of condition.eps) {
+      // The attack's and the timing's parts come from their registry entries ('k=10', ' every4').
       const parts = [
         condition.name ?? condition.attack,
         condition.norm,
         `eps=${eps}`,
         condition.scope === 'all' ? ' all-frames' : '',
-        condition.steps === undefined ? '' : ` k=${condition.steps}`,
+        attackEntry(condition.attack).labelOf(attackOptionsOf(condition, eps)),
         condition.targetAction === undefined ? '' : ` target=${condition.targetAction}`,
-        timingLabel(condition.timing),
+        timingEntry(condition.timing.kind).labelOf(condition.timing),
         condition.threat === 'transfer' ? ' transfer' : '',
       ];
       const label = `${parts[0]} ${parts[1]} ${parts[2]}${parts.slice(3).join('')}`;

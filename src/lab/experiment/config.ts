@@ -7,47 +7,55 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { FieldError, UserError } from '../../core/errors.ts';
 import { parseStrict } from '../../core/validation.ts';
+import { budgetShape } from '../adversary/attackEntry.ts';
+import { attacks, listOfKinds, type RegisteredAttack } from '../adversary/registry.ts';
+import { timings, type TimingConfig } from '../adversary/timing/registry.ts';
 
-const eps = z.number().min(0, 'must be >= 0');
-
-const timingSchema = z.discriminatedUnion('kind', [
-  /** Every step (Huang et al. 2017). */
-  z.strictObject({ kind: z.literal('every') }),
-  /** Every n-th step (Kos & Song 2017). */
-  z.strictObject({ kind: z.literal('everyN'), n: z.int().min(1) }),
-  /** Only when max pi - min pi >= beta (Lin et al. 2017, strategically timed). */
-  z.strictObject({ kind: z.literal('strategic'), beta: z.number().min(0).max(1) }),
-  /** At most this fraction of the steps (optionally the most decisive ones, with beta). */
-  z.strictObject({ kind: z.literal('budget'), fraction: z.number().min(0).max(1), beta: z.number().min(0).max(1).optional() }),
-]);
+/**
+ * Each timing strategy's config, tagged by `kind` (src/lab/adversary/timing/registry.ts). Its id
+ * makes the JSON Schema define it once (under $defs) rather than once per attack.
+ */
+const timingSchema = z
+  .discriminatedUnion('kind', timings.map((entry) => entry.schema.describe(entry.description)) as unknown as SchemasOf<typeof timings>)
+  .meta({ id: 'advgymTiming', description: 'when to attack: every step (default), every n-th, strategically timed, or a budget' });
 
 const cleanCondition = z.strictObject({
   attack: z.literal('none'),
   name: z.string().min(1).optional(),
 });
 
-const attackCondition = z.strictObject({
-  /** fgsm (Goodfellow/Huang), pgd (Madry; SA-DQN's strong reference), random (the noise control). */
-  attack: z.enum(['fgsm', 'pgd', 'random']),
+/** The fields every attacked condition has besides the attack's own options. */
+const conditionFields = {
   name: z.string().min(1).optional(),
   /** One condition per value: the sweep (Huang's l-inf grid: 0.00003125 ... 0.008). */
-  eps: z.array(eps).min(1, 'needs at least one value'),
-  norm: z.enum(['linf', 'l2', 'l1']).default('linf'),
-  /** 'newest' perturbs only the newest frame of the stack (Huang); 'all' the whole stack. */
-  scope: z.enum(['newest', 'all']).default('newest'),
-  /** Round the attacked frame to 8-bit grey levels, as a real screen would show it. */
-  quantize: z.boolean().default(false),
-  targetAction: z.int().min(0).optional(),
-  /** pgd only. */
-  steps: z.int().min(1).max(1000).optional(),
-  stepSize: z.number().positive().optional(),
-  randomStart: z.boolean().optional(),
+  eps: z.array(budgetShape.eps).min(1, 'needs at least one value'),
   timing: timingSchema.default({ kind: 'every' }),
   /** whitebox: the victim's own gradient; transfer: the substitute model's gradient (black-box). */
   threat: z.enum(['whitebox', 'transfer']).default('whitebox'),
-});
+};
 
-const conditionSchema = z.union([cleanCondition, attackCondition]);
+/**
+ * The condition of one attack: its kind, its own options (src/lab/adversary/registry.ts; strict, so
+ * another attack's option is an unknown field), a list of eps instead of one, timing and threat.
+ * Keys keep the order parsed configs had before the registry (the run folder's config.json):
+ * attack, name, eps, norm, scope, quantize, targetAction, the attack's own, timing, threat.
+ */
+function attackCondition(entry: RegisteredAttack) {
+  const { name, eps, timing, threat } = conditionFields;
+  return z.strictObject({ attack: z.literal(entry.kind), name, ...entry.options.shape, eps, timing, threat }).describe(entry.description);
+}
+
+/** A map over a tuple loses its per-element types; these restore them, so conditions narrow on `attack`. */
+type SchemasOf<Entries extends readonly { readonly schema: unknown }[]> = { -readonly [I in keyof Entries]: Entries[I]['schema'] };
+type ConditionSchema<Entry extends RegisteredAttack> = z.ZodObject<
+  Omit<Entry['options']['shape'], 'eps'> & typeof conditionFields & { attack: z.ZodLiteral<Entry['kind']> },
+  z.core.$strict
+>;
+type AttackConditionsOf<Entries extends readonly RegisteredAttack[]> = { -readonly [I in keyof Entries]: ConditionSchema<Entries[I]> };
+
+const attackConditions = attacks.map(attackCondition) as unknown as AttackConditionsOf<typeof attacks>;
+
+const conditionSchema = z.discriminatedUnion('attack', [cleanCondition, ...attackConditions]);
 
 export const experimentSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, dot, dash, underscore').default('experiment'),
@@ -79,21 +87,38 @@ export const experimentSchema = z.strictObject({
 
 export type ExperimentConfig = z.output<typeof experimentSchema>;
 export type ExperimentInput = z.input<typeof experimentSchema>;
-export type AttackCondition = z.output<typeof attackCondition>;
-export type TimingConfig = z.output<typeof timingSchema>;
+export type Condition = ExperimentConfig['conditions'][number];
+export type AttackCondition = Exclude<Condition, { attack: 'none' }>;
+export type { TimingConfig };
+
+/**
+ * An option of another attack (pgd's steps on fgsm) or timing strategy is an unknown field of this
+ * one's strict schema; the reason then says whose option it is.
+ */
+function explainForeignField(error: unknown): unknown {
+  if (!(error instanceof FieldError) || !error.reason.startsWith('unknown field')) return error;
+  const [, timing, field] = /^conditions\[\d+\]\.(timing\.)?(\w+)$/.exec(error.field) ?? [];
+  if (field === undefined) return error;
+  const owners = timing === undefined ? attacks.filter((entry) => field in entry.options.shape) : timings.filter((entry) => field in entry.schema.shape);
+  if (owners.length === 0) return error;
+  const whose = listOfKinds(owners.map((entry) => `'${entry.kind}'`));
+  return new FieldError(error.field, `applies only to ${timing === undefined ? 'attack' : 'timing kind'} ${whose}`, error.source);
+}
 
 /** Validates a parsed config; `source` names the file in messages. */
 export function parseExperiment(value: unknown, source = 'config'): ExperimentConfig {
-  const config = parseStrict(experimentSchema, value, source);
+  let config: ExperimentConfig;
+  try {
+    config = parseStrict(experimentSchema, value, source);
+  } catch (error) {
+    throw explainForeignField(error);
+  }
   config.conditions.forEach((condition, i) => {
     if (condition.attack === 'none') return;
     const tooLarge = condition.eps.findIndex((value) => condition.norm === 'linf' && value > 1);
     if (tooLarge >= 0) throw new FieldError(`conditions[${i}].eps[${tooLarge}]`, 'must be <= 1 for linf (pixels are in [0, 1])', source);
     if (condition.threat === 'transfer' && config.substitute === undefined) {
       throw new FieldError(`conditions[${i}].threat`, "'transfer' needs a top-level 'substitute' model", source);
-    }
-    if (condition.attack !== 'pgd' && (condition.steps !== undefined || condition.stepSize !== undefined || condition.randomStart !== undefined)) {
-      throw new FieldError(`conditions[${i}]`, "steps/stepSize/randomStart apply only to attack 'pgd'", source);
     }
   });
   return config;

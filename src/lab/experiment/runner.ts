@@ -6,12 +6,13 @@
 import type { Policy } from '../../../agents/policy.ts';
 import { gameFacts, makeEnv } from '../../../envs/index.ts';
 import { AdversarialObservation } from '../adversary/adversarialObservation.ts';
-import { makeAttack, makeTiming } from '../adversary/fromConfig.ts';
+import { makeTiming } from '../adversary/fromConfig.ts';
+import { attackEntry } from '../adversary/registry.ts';
 import type { Env, RgbFrame } from '../../core/gym/env.ts';
 import { FieldError, UserError } from '../../core/errors.ts';
 import { Rng } from '../../core/rng.ts';
 import type { ExperimentConfig } from './config.ts';
-import { expandConditions, type ExpandedCondition } from './conditions.ts';
+import { attackOptionsOf, expandConditions, type ExpandedCondition } from './conditions.ts';
 import { runEpisode, type EpisodeRecord, type StepLog } from './episode.ts';
 import { ci95, degradationPercent, mean, sampleStd } from '../../core/stats.ts';
 
@@ -66,17 +67,7 @@ export function adversaryFor(condition: ExpandedCondition, policies: ExperimentP
   if (spec === undefined) return undefined;
   const source = spec.threat === 'transfer' ? policies.substitute : policies.victim;
   if (source === undefined) throw new UserError(`${condition.label}: a transfer attack needs a substitute model`);
-  const attack = makeAttack({
-    kind: spec.attack,
-    eps: condition.eps,
-    norm: spec.norm,
-    scope: spec.scope,
-    quantize: spec.quantize,
-    ...(spec.targetAction === undefined ? {} : { targetAction: spec.targetAction }),
-    ...(spec.steps === undefined ? {} : { steps: spec.steps }),
-    ...(spec.stepSize === undefined ? {} : { stepSize: spec.stepSize }),
-    ...(spec.randomStart === undefined ? {} : { randomStart: spec.randomStart }),
-  });
+  const attack = attackEntry(spec.attack).make(attackOptionsOf(spec, condition.eps), condition.label);
   return new AdversarialObservation({ victim: policies.victim, source, attack, timing: makeTiming(spec.timing), rng });
 }
 

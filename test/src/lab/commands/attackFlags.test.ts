@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { attackExperimentFromFlags, type AttackFlags } from '../../../../src/lab/commands/attackFlags.ts';
 import { UserError } from '../../../../src/core/errors.ts';
+import { attackKinds, attacks, listOfKinds } from '../../../../src/lab/adversary/registry.ts';
+import { timings } from '../../../../src/lab/adversary/timing/registry.ts';
 
 const context = { victim: 'models/victim', env: { id: 'Pong-v0', options: {} } };
 const fgsm: AttackFlags = { attack: 'fgsm', eps: 0.01, norm: 'linf' };
@@ -49,7 +51,8 @@ test('a bad flag value is a one-line UserError (exit 2) naming the flag, with th
   const cases: Array<[Partial<AttackFlags>, string]> = [
     [{ attack: 'pgd', steps: 0 }, '--steps: Too small: expected number to be >=1'],
     [{ attack: 'pgd', 'step-size': -1 }, '--step-size: Too small: expected number to be >0'],
-    [{ steps: 3 }, "--steps/--step-size/--random-start apply only to --attack 'pgd'"],
+    [{ steps: 3 }, "--steps: applies only to attack 'pgd'"],
+    [{ attack: 'random', 'random-start': true }, "--random-start: applies only to attack 'pgd'"],
     [{ norm: 'l3' }, '--norm: Invalid option: expected one of "linf"|"l2"|"l1"'],
     [{ scope: 'some' }, '--scope: Invalid option: expected one of "newest"|"all"'],
     [{ eps: 2 }, '--eps: must be <= 1 for linf (pixels are in [0, 1])'],
@@ -60,7 +63,7 @@ test('a bad flag value is a one-line UserError (exit 2) naming the flag, with th
     [{ budget: -0.1, beta: 0.5 }, '--budget: Too small: expected number to be >=0'],
     [{ every: 2, beta: 0.5 }, '--every: one timing strategy at a time (not with --beta or --budget)'],
     [{ substitute: '' }, '--substitute: Too small: expected string to have >=1 characters'],
-    [{ attack: 'none', every: 2 }, '--every: needs --attack fgsm, pgd or random'],
+    [{ attack: 'none', every: 2 }, `--every: needs --attack ${listOfKinds(attackKinds)}`],
   ];
   for (const [flags, message] of cases) {
     assert.throws(
@@ -70,4 +73,14 @@ test('a bad flag value is a one-line UserError (exit 2) naming the flag, with th
     );
   }
   assert.throws(() => attackExperimentFromFlags(fgsm, { ...context, victim: '' }), { message: '--model: Too small: expected string to have >=1 characters' });
+});
+
+test('the flags reach every registered attack and timing strategy', () => {
+  for (const entry of attacks) assert.equal(conditionOf({ ...fgsm, attack: entry.kind })?.attack, entry.kind);
+  for (const entry of timings) {
+    // 1 is a valid value of every timing flag today (n, beta, fraction); true of a boolean one.
+    const given = Object.fromEntries(entry.flags.filter((flag) => flag.required).map((flag) => [flag.name, flag.type === 'boolean' ? true : 1]));
+    const condition = conditionOf({ ...fgsm, ...given });
+    assert.equal(condition?.attack === 'none' ? undefined : condition?.timing.kind, entry.kind);
+  }
 });
