@@ -141,7 +141,7 @@ export class DqnTraining implements Learner {
     } else {
       // Updates resume only once the (empty after resume) buffer holds learningStarts fresh steps.
       this.learnFrom = state.step + config.learningStarts;
-      const why = config.saveReplay ? 'the checkpoint holds no replay buffer' : 'the checkpoint does not save it (saveReplay is off)';
+      const why = config.saveReplay ? 'the checkpoint holds no replay buffer' : 'saveReplay is off, so checkpoints do not hold it';
       log(`${at}; the replay buffer is refilled with ${config.learningStarts} steps of the current policy before updates resume (${why})`);
     }
     if (spread) log(`the plain Q-network becomes a quantile net: ${config.quantiles} quantiles per action, each starting at its Q-value; Adam starts afresh`);
