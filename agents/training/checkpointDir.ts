@@ -24,6 +24,8 @@ export async function writeCheckpointDir(dir: string, write: (tempDir: string) =
   writeFileAtomic(join(temp, COMPLETE_MARKER), `${new Date().toISOString()}\n`);
   if (existsSync(dir)) renameSync(dir, old);
   renameSync(temp, dir);
+  // The marker only matters beside DIR; inside it, it would be clutter in a model folder.
+  rmSync(join(dir, COMPLETE_MARKER), { force: true });
   rmSync(old, { recursive: true, force: true });
 }
 

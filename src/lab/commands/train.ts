@@ -4,7 +4,7 @@
  * here without edits.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { ALGORITHMS } from '../../../agents/registry.ts';
+import { ALGORITHMS } from '../../../agents/registry/algorithms.ts';
 import type { Algorithm } from '../../../agents/training/algorithm.ts';
 import { UserError } from '../../core/errors.ts';
 import { runTrain, type TrainArgs } from './trainRun.ts';

@@ -3,10 +3,10 @@
  * algorithm = a folder agents/<name>/ with its algorithm.ts (defineAlgorithm: schema, flags,
  * train) and one line in ALGORITHMS below.
  */
-import { a3cAlgorithm } from './a3c/algorithm.ts';
-import { bcAlgorithm } from './bc/algorithm.ts';
-import { dqnAlgorithm } from './dqn/algorithm.ts';
-import type { Algorithm } from './training/algorithm.ts';
+import { a3cAlgorithm } from '../a3c/algorithm.ts';
+import { bcAlgorithm } from '../bc/algorithm.ts';
+import { dqnAlgorithm } from '../dqn/algorithm.ts';
+import type { Algorithm } from '../training/algorithm.ts';
 
 export const ALGORITHMS: readonly Algorithm[] = [
   dqnAlgorithm,
