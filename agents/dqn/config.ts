@@ -108,6 +108,12 @@ export const dqnConfigSchema = z.strictObject({
    * 2013 network), for `advgym average` (stochastic weight averaging, Izmailov et al. 2018). 0 = none.
    */
   snapshotInterval: z.int().min(0).default(0),
+  /**
+   * Save the replay buffer in each checkpoint (replay.bin: the uint8 frames as stored, ~7 KB per
+   * transition at 84x84, so up to 0.7 GB for 100k) and restore it on resume. false (default, as
+   * before): a resumed run refills the buffer with `learningStarts` fresh steps before learning.
+   */
+  saveReplay: z.boolean().default(false),
   /** First agent step that may be snapshotted: averaging wants the annealed end of a run, not its start. */
   snapshotStart: z.int().min(0).default(0),
 });

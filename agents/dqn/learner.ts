@@ -48,6 +48,8 @@ export class DqnLearner {
   /** Actions; the online net has actionCount * max(1, quantiles) outputs. */
   readonly actionCount: number;
   private readonly foldedNetwork: tfl.LayersModel | undefined;
+  /** Replaces each replay batch's states before the loss (the training-observation hook). */
+  private observationHook: ((obs: tf.Tensor4D) => tf.Tensor4D) | undefined;
 
   constructor(
     readonly online: tfl.LayersModel,
@@ -93,6 +95,15 @@ export class DqnLearner {
   setLearningRate(rate: number): void {
     if (!(this.optimizer instanceof FusedAdam)) throw new Error(`DqnLearner.setLearningRate: needs advgym's Adam, got ${this.optimizer.getClassName()}`);
     this.optimizer.learningRate = rate;
+  }
+
+  /**
+   * Sets (or clears) the function that replaces each replay batch's states s before the loss, e.g.
+   * adversarial training's perturbation against the current net (agents/training/observationHook.ts).
+   * Called inside the update's tidy; next states s' stay as stored (they only feed the targets).
+   */
+  setObservationHook(hook: ((obs: tf.Tensor4D) => tf.Tensor4D) | undefined): void {
+    this.observationHook = hook;
   }
 
   /** Copies the online weights into the target network. */
@@ -169,8 +180,9 @@ export class DqnLearner {
   /** A replay batch as tensors, for both losses; call inside the update's tidy. */
   private batchTensors(batch: ReplayBatch, shape: readonly [number, number, number]) {
     const size = batch.actions.length;
+    const stored = tf.tensor4d(batch.observations, [size, ...shape]);
     return {
-      obs: tf.tensor4d(batch.observations, [size, ...shape]),
+      obs: this.observationHook === undefined ? stored : this.observationHook(stored),
       nextObs: tf.tensor4d(batch.nextObservations, [size, ...shape]),
       actionMask: tf.oneHot(tf.tensor1d(batch.actions, 'int32'), this.actionCount) as tf.Tensor2D,
       rewards: tf.tensor1d(batch.rewards),

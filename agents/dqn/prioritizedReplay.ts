@@ -43,6 +43,18 @@ export class PrioritizedReplayBuffer extends ReplayBuffer {
     return this.tree.get(slot);
   }
 
+  /** The largest priority given so far (new transitions get it); saved with the replay buffer. */
+  get largestPriority(): number {
+    return this.maxPriority;
+  }
+
+  /** Restores one slot's priority and the largest one (a resumed replay buffer, replaySnapshot.ts). */
+  restorePriority(slot: number, priority: number, largest: number): void {
+    if (priority > 0 && this.tree.get(slot) === 0) this.stored++;
+    this.tree.set(slot, priority);
+    this.maxPriority = Math.max(this.maxPriority, largest);
+  }
+
   /** Re-prioritizes the batch's transitions by their TD errors from the update they were just used in. */
   updatePriorities(slots: Int32Array, tdErrors: Float32Array): void {
     if (slots.length !== tdErrors.length) throw new RangeError(`PrioritizedReplayBuffer: ${slots.length} slots but ${tdErrors.length} TD errors`);

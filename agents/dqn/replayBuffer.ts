@@ -44,6 +44,20 @@ export interface SampleOptions {
   readonly beta?: number;
 }
 
+/** A ring's storage and the order of its used slots, oldest first (exportRing). */
+export interface ExportedRing {
+  readonly order: readonly number[];
+  readonly pixels: number;
+  readonly frames: Uint8Array;
+  readonly actions: Uint8Array;
+  readonly rewards: Float32Array;
+  readonly noBootstrap: Uint8Array;
+  readonly episodeStart: Uint8Array;
+  readonly valid: Uint8Array;
+  readonly continuing: boolean;
+  readonly transitions: number;
+}
+
 export class ReplayBuffer {
   readonly pixels: number;
   private readonly frames: Uint8Array;
@@ -155,6 +169,51 @@ export class ReplayBuffer {
       dones[b] = this.noBootstrap[last] as number;
     }
     return { observations, nextObservations, actions, rewards, steps, dones, slots, weights };
+  }
+
+  /**
+   * The ring as it is stored, for checkpoints (replaySnapshot.ts): the `count` slots ending at
+   * the head slot, oldest first, so they can be restored into a ring of another capacity.
+   */
+  exportRing(): ExportedRing {
+    const count = Math.min(this.capacity, this.filled + 1);
+    const first = (this.head - count + 1 + this.capacity) % this.capacity;
+    const order = Array.from({ length: count }, (_, i) => (first + i) % this.capacity);
+    return {
+      order,
+      pixels: this.pixels,
+      frames: this.frames,
+      actions: this.actions,
+      rewards: this.rewards,
+      noBootstrap: this.noBootstrap,
+      episodeStart: this.episodeStart,
+      valid: this.valid,
+      continuing: this.continuing,
+      transitions: this.transitions,
+    };
+  }
+
+  /**
+   * Refills an empty buffer from exported slots (oldest first; the newest `capacity` kept when they
+   * do not fit). `read(slot, index)` copies exported slot `index` into this ring's `slot`. An
+   * episode that was running is closed as a truncation (its last transition bootstraps), since a
+   * resumed run starts the next episode.
+   */
+  importRing(count: number, continuing: boolean, transitions: number, read: (slot: number, index: number) => void): void {
+    if (this.transitions !== 0) throw new Error('ReplayBuffer: importRing needs an empty buffer');
+    const kept = Math.min(count, this.capacity);
+    for (let slot = 0; slot < kept; slot++) read(slot, count - kept + slot);
+    this.head = kept - 1;
+    this.filled = kept - 1;
+    this.transitions = transitions;
+    for (let slot = 0; slot < kept; slot++) if (this.valid[slot] === 1) this.transitionStored(slot);
+    if (continuing) this.advance();
+    this.continuing = false;
+  }
+
+  /** Storage arrays for importRing's reader. */
+  storage(): Pick<ExportedRing, 'frames' | 'actions' | 'rewards' | 'noBootstrap' | 'episodeStart' | 'valid'> {
+    return { frames: this.frames, actions: this.actions, rewards: this.rewards, noBootstrap: this.noBootstrap, episodeStart: this.episodeStart, valid: this.valid };
   }
 
   /** The k-stack ending at `slot` as floats (what sampling rebuilds; for tests and debugging). */

@@ -12,6 +12,8 @@ export interface TrainingStatus {
   readonly recentReturn: number;
   readonly loss: number;
   readonly epsilon: number;
+  /** Estimated seconds to totalSteps at the current rate (NaN: unknown). */
+  readonly etaSeconds?: number;
 }
 
 export interface TrainingProgress {
@@ -25,20 +27,28 @@ function fmt(value: number, digits: number): string {
   return Number.isFinite(value) ? value.toFixed(digits) : '-';
 }
 
+export function formatEta(seconds: number | undefined): string {
+  if (seconds === undefined || !Number.isFinite(seconds)) return '?';
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  return h > 0 ? `${h} h ${m} min` : `${m} min ${Math.floor(seconds % 60)} s`;
+}
+
 export function describeStatus(s: TrainingStatus): string {
-  return `step ${s.step}/${s.totalSteps} episodes ${s.episodes} | ${fmt(s.stepsPerSecond, 0)} steps/s | recent return ${fmt(s.recentReturn, 2)} | loss ${fmt(s.loss, 4)} | eps ${fmt(s.epsilon, 3)}`;
+  const eta = s.etaSeconds === undefined || !Number.isFinite(s.etaSeconds) || s.step >= s.totalSteps ? '' : ` | ETA ${formatEta(s.etaSeconds)}`;
+  return `step ${s.step}/${s.totalSteps} episodes ${s.episodes} | ${fmt(s.stepsPerSecond, 0)} steps/s | recent return ${fmt(s.recentReturn, 2)} | loss ${fmt(s.loss, 4)} | eps ${fmt(s.epsilon, 3)}${eta}`;
 }
 
 export function createTrainingProgress(stream: NodeJS.WriteStream = process.stdout): TrainingProgress {
   if (stream.isTTY && !process.env['CI']) {
     const bar = new cliProgress.SingleBar(
-      { format: ' {bar} {value}/{total} steps | {sps} steps/s | return {ret} | loss {loss} | eps {eps}', stream, hideCursor: true },
+      { format: ' {bar} {value}/{total} steps | {sps} steps/s | ETA {etaText} | return {ret} | loss {loss} | eps {eps}', stream, hideCursor: true },
       cliProgress.Presets.shades_classic,
     );
     let started = false;
     return {
       update(s) {
-        const payload = { sps: fmt(s.stepsPerSecond, 0), ret: fmt(s.recentReturn, 2), loss: fmt(s.loss, 4), eps: fmt(s.epsilon, 3) };
+        const payload = { sps: fmt(s.stepsPerSecond, 0), etaText: formatEta(s.etaSeconds), ret: fmt(s.recentReturn, 2), loss: fmt(s.loss, 4), eps: fmt(s.epsilon, 3) };
         if (!started) bar.start(s.totalSteps, s.step, payload);
         started = true;
         bar.update(s.step, payload);

@@ -66,7 +66,9 @@ export function initBackendFromFlag(flag: string | undefined): Promise<string> {
 export function flagError(error: unknown, flagOfField: Readonly<Record<string, string>>): unknown {
   if (!(error instanceof FieldError)) return error;
   const flag = flagOfField[error.field.replace(/\[\d+\]/g, '')];
-  return flag === undefined ? error : new UserError(`${flag}: ${error.reason}`, error.exitCode);
+  // A reason may name other fields in backquotes ("continue it with `resume`"): show their flags too.
+  const reason = error.reason.replace(/`([\w.]+)`/g, (quoted, field: string) => flagOfField[field] ?? quoted);
+  return flag === undefined ? error : new UserError(`${flag}: ${reason}`, error.exitCode);
 }
 
 /** Runs `work`, rethrowing its FieldErrors under the names of the flags that set those fields. */

@@ -50,7 +50,7 @@ test('train writes a model folder that loadPolicy reads (policy logits first), t
   assert.ok(readFileSync(join(dir, 'learning-curve.png')).subarray(1, 4).toString() === 'PNG');
 
   await assertNoLeak(async () => {
-    await assert.rejects(trainA3c(tiny({ totalSteps: 2400 }), options(dir)), (error: Error) => error instanceof UserError && /--resume/.test(error.message));
+    await assert.rejects(trainA3c(tiny({ totalSteps: 2400 }), options(dir)), (error: Error) => error instanceof UserError && /continue its run with `resume`/.test(error.message));
     await assert.rejects(trainA3c(tiny({ totalSteps: 1000 }), options(dir, { resume: true })), (error: Error) => error instanceof UserError && /already trained/.test(error.message));
     await assert.rejects(trainA3c(tiny({ totalSteps: 5000, network: 'dqn2013' }), options(dir, { resume: true })), (error: Error) => error instanceof UserError && /network mlp/.test(error.message));
   }, 'refused resumes');

@@ -29,3 +29,11 @@ test('a config file that is not JSON, or --resume without a checkpoint, is a Fil
   await assert.rejects(runTrainDqn({ ...args, config: path }), (error: unknown) => error instanceof FileError && error.message.startsWith(`${path}: not valid JSON`));
   await assert.rejects(runTrainDqn({ ...args, resume: true }), (error: unknown) => error instanceof FileError && error.message.includes('checkpoint'));
 });
+
+test('--out that is a file, under a file, or a non-empty folder is a one-line error naming the path; nothing is created', async () => {
+  const file = join(dir, 'a-file');
+  writeFileSync(file, 'x');
+  await assert.rejects(runTrainDqn({ ...args, out: file, steps: 10 }), (error: unknown) => error instanceof UserError && error.exitCode === 2 && error.message === `--out: ${file} is a file, not a folder`);
+  await assert.rejects(runTrainDqn({ ...args, out: join(file, 'run'), steps: 10 }), (error: unknown) => error instanceof UserError && error.message === `--out: ${join(file, 'run')} is under ${file}, which is a file`);
+  await assert.rejects(runTrainDqn({ ...args, out: dir, steps: 10 }), (error: unknown) => error instanceof UserError && /^--out: .* is not empty \(.*\); continue its run with --resume or replace it with --force$/.test(error.message));
+});

@@ -1,0 +1,22 @@
+/** Behaviour cloning's registry entry (agents/registry.ts): schema, flags, training (no resume). */
+import { FieldError } from '../../src/core/errors.ts';
+import { defineAlgorithm } from '../training/algorithm.ts';
+import { bcConfigSchema } from './config.ts';
+import { trainBehaviourCloning } from './train.ts';
+
+export const bcAlgorithm = defineAlgorithm({
+  name: 'bc',
+  description: 'behaviour cloning of a teacher (the scripted player, or a trained model folder)',
+  schema: bcConfigSchema,
+  flags: [
+    { name: 'samples', type: 'number', integer: 'positive', field: 'samples', description: 'teacher-labelled observations (default 12000)' },
+    { name: 'points-to-win', type: 'number', integer: 'positive', field: 'envOptions.game.pointsToWin', description: 'Pong-v0 match length for data and evaluation' },
+    { name: 'teacher', type: 'string', field: 'teacher', description: "'scripted' (default: the game's scripted player) or a model folder to imitate (e.g. models/pong-dqn)" },
+  ],
+  train: async (config, outDir, options) => {
+    if (options.resume === true) throw new FieldError('resume', 'behaviour cloning has no checkpoint to resume (a run takes about a minute: start it again)');
+    if (options.observationHook !== undefined) throw new FieldError('observationHook', 'behaviour cloning takes no training-observation hook');
+    const result = await trainBehaviourCloning(config, outDir, { force: options.force, progress: options.progress });
+    return { step: config.totalSteps, stoppedBy: result.stoppedBy === 'done' ? 'done' : 'interrupted' };
+  },
+});

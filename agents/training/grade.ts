@@ -1,0 +1,37 @@
+/**
+ * Greedy evaluation beside random play on the same seeded episodes: the one place a training run
+ * grades its policy. Seeds: the final grade plays seeds [seed, seed + finalEpisodes), periodic
+ * grades the ones right after, so picking the best periodic weights never looks at the final
+ * grade's episodes; both sit far from training seeds (a learner's evaluation seed, e.g. 10,000).
+ */
+import type { Env } from '../../src/core/gym/env.ts';
+import { Rng } from '../../src/core/rng.ts';
+import { evaluate, evaluateRandom } from '../evaluate.ts';
+import type { Policy } from '../policy.ts';
+import type { Grade } from './agentJson.ts';
+
+export interface GradeSettings {
+  /** Episodes of the final grade (0: no final grade). */
+  readonly finalEpisodes: number;
+  /** First seed of the final grade. */
+  readonly seed: number;
+  /** Episodes of each periodic grade. */
+  readonly periodicEpisodes: number;
+  /** Seeds the random player's action stream. */
+  readonly randomSeed: number;
+}
+
+export function periodicSeed(settings: GradeSettings): number {
+  return settings.seed + settings.finalEpisodes;
+}
+
+export function gradePolicy(policy: Policy, env: Env<Float32Array>, episodes: number, seed: number, randomSeed: number): Grade {
+  const evaluation = evaluate(policy, env, episodes, seed);
+  const random = evaluateRandom(env, episodes, seed, Rng.fromSeed(randomSeed));
+  return { evaluation, random, seed };
+}
+
+export function describeGrade(grade: Grade): string {
+  const { evaluation, random } = grade;
+  return `greedy return over ${evaluation.returns.length} episodes: ${evaluation.meanReturn.toFixed(2)} ± ${evaluation.stdReturn.toFixed(2)} (random play ${random.meanReturn.toFixed(2)})`;
+}

@@ -1,0 +1,60 @@
+/**
+ * `advgym train <algorithm>` for any registry entry (agents/registry.ts): config file (optional) <
+ * recorded config of the run to resume (without a file) < flags, validated by the entry's strict
+ * schema; then the entry trains through the harness. Library FieldErrors come back under the
+ * flags that set their fields (--out, --resume, --steps, the entry's own flags).
+ */
+import { parseStrict } from '../../core/validation.ts';
+import { FieldError } from '../../core/errors.ts';
+import { parseBackendChoice } from '../../core/tensor/backend.ts';
+import type { Algorithm } from '../../../agents/training/algorithm.ts';
+import { checkTrainingOut } from '../../../agents/training/harness.ts';
+import { initBackendFromFlag, integer, positiveInteger, withFlagNames } from './checks.ts';
+import { layeredTrainConfig, type TrainRunArgs } from './trainConfig.ts';
+
+export type TrainArgs = TrainRunArgs & Readonly<Record<string, unknown>>;
+
+/** Sets `value` at a dotted path, creating objects on the way ('envOptions.game.pointsToWin'). */
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let node = target;
+  for (const part of parts.slice(0, -1)) {
+    const next = node[part];
+    const child = typeof next === 'object' && next !== null && !Array.isArray(next) ? { ...(next as Record<string, unknown>) } : {};
+    node[part] = child;
+    node = child;
+  }
+  node[parts.at(-1) as string] = value;
+}
+
+/** Field -> flag for every flag the command has (common ones and the entry's own). */
+export function flagsOfFields(algorithm: Algorithm): Record<string, string> {
+  const map: Record<string, string> = { out: '--out', resume: '--resume', force: '--force', totalSteps: '--steps', seed: '--seed', env: '--env' };
+  for (const flag of algorithm.flags) map[flag.field] = `--${flag.name}`;
+  if (algorithm.backendField !== undefined) map[algorithm.backendField] = '--backend';
+  return map;
+}
+
+export async function runTrain(algorithm: Algorithm, args: TrainArgs): Promise<void> {
+  await withFlagNames(flagsOfFields(algorithm), async () => {
+    if (args.resume && algorithm.recordedConfig === undefined) throw new FieldError('resume', `${algorithm.name} has no checkpoint to resume`);
+    const layered = layeredTrainConfig(args, () => (algorithm.recordedConfig as (dir: string) => Record<string, unknown>)(args.out));
+    for (const flag of algorithm.flags) {
+      let value = args[flag.name];
+      if (value === undefined) continue;
+      if (flag.type === 'number' && flag.integer === 'positive') value = positiveInteger(flag.name, value as number);
+      if (flag.type === 'number' && flag.integer === 'any') value = integer(flag.name, value as number);
+      setPath(layered, flag.field, value);
+    }
+    if (algorithm.backendField !== undefined && args.backend !== undefined) layered[algorithm.backendField] = parseBackendChoice(args.backend, '--backend');
+    const config = parseStrict(algorithm.schema, layered, args.config ?? `${algorithm.name} config`);
+    // Every output path is checked before the backend starts or anything is created.
+    checkTrainingOut(args.out, { resume: args.resume, force: args.force });
+    if (algorithm.backendField === undefined) await initBackendFromFlag(args.backend);
+    const result = await algorithm.train(config, args.out, { resume: args.resume, force: args.force });
+    if (result.stoppedBy === 'interrupted') {
+      process.stdout.write(`${result.signal ?? 'stopped'} at step ${result.step}; checkpoint saved. Continue with: advgym train ${algorithm.name} --out ${args.out} --resume\n`);
+      process.exitCode = result.signal === 'SIGTERM' ? 143 : 130;
+    }
+  });
+}
