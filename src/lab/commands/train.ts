@@ -28,7 +28,7 @@ function subcommand(algorithm: Algorithm): CommandModule<object, TrainArgs> {
     command: algorithm.name,
     describe: algorithm.description,
     builder: (yargs: Argv) => {
-      let built = commonFlags(yargs);
+      let built = commonFlags(yargs).strict();
       for (const flag of algorithm.flags) built = built.option(flag.name, { type: flag.type, describe: `${flag.description} (config ${flag.field})` });
       return built as unknown as Argv<TrainArgs>;
     },
@@ -42,7 +42,9 @@ export const trainCommand: CommandModule = {
   builder: (yargs: Argv) => {
     let built = yargs;
     for (const algorithm of ALGORITHMS) built = built.command(subcommand(algorithm));
-    return built.check((argv) => {
+    // Not strict at this level, so an unknown algorithm reaches the check below (which lists the
+    // valid ones) instead of yargs' bare "Unknown argument"; each subcommand is strict again.
+    return built.strict(false).check((argv) => {
       const [, name] = argv._;
       if (name === undefined) throw new UserError(`train: missing algorithm: name one of ${names} (advgym train <algorithm> --help)`);
       throw new UserError(`train: unknown algorithm '${String(name)}': name one of ${names}`);

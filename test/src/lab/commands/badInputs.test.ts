@@ -79,6 +79,9 @@ test('bad inputs outside train: exit 2, one line naming the flag/field/file, no 
 
   const cases: [string[], RegExp][] = [
     [['run'], /^advgym: config: missing; give an experiment JSON, e\.g\. experiments\/quickstart\.json/],
+    [['train'], /^advgym: train: missing algorithm: name one of dqn, a3c, bc/],
+    [['train', 'foo', '--out', fresh], /^advgym: train: unknown algorithm 'foo': name one of dqn, a3c, bc/],
+    [['train', 'dqn', '--out', fresh, '--foo', '1'], /^advgym: Unknown argument: foo/],
     [['run', join(dir, 'none.json')], /none\.json/],
     [['run', QUICKSTART, '--out', file], /^advgym: --out: .*a-file is a file, not a folder/],
     [['run', QUICKSTART, '--out', join(file, 'runs')], /^advgym: --out: .*a-file\/runs: .*a-file is a file, not a folder/],
