@@ -1,8 +1,12 @@
 /// <reference lib="dom" />
 /**
- * The page's tensor backend: webgl where the browser has it (a GPU, or a software GL), else wasm
- * (XNNPACK; SIMD and threads where the browser allows: threads need the cross-origin isolation
- * `advgym serve` sets up), else tfjs's plain JS cpu backend. `?backend=` / `#backend=` forces one.
+ * The page's tensor backend: webgl where the browser has a GPU behind it, else wasm (XNNPACK; SIMD
+ * and threads where the browser allows: threads need the cross-origin isolation `advgym serve`
+ * sets up), else tfjs's plain JS cpu backend. `#backend=` forces one.
+ * A WebGL that a software rasterizer emulates (SwiftShader, llvmpipe: headless browsers, VMs,
+ * blocklisted GPUs) counts as none: measured in headless Chromium on 2 cores it runs the attacked
+ * twins at about 16 steps/s, against wasm's 40+ (bench/viewer.ts), because every step reads the
+ * logits back and each readback stalls the emulated GPU.
  * advgym's own wasm kernels (src/core/tensor/kernels) load their modules with node:fs and are
  * training kernels anyway; the page uses tfjs's shipped ones.
  */
@@ -27,26 +31,40 @@ export async function startBackend(choice: BackendName, wasmBase: string): Promi
   const skipped: string[] = [];
   for (const name of order) {
     // setBackend resolves false (tfjs logs a warning) when a backend cannot start, e.g. no WebGL.
-    if (choice === 'auto' && name === 'webgl' && !hasWebgl()) {
-      skipped.push('webgl: no WebGL context');
-      continue;
+    if (choice === 'auto' && name === 'webgl') {
+      const renderer = webglRenderer();
+      const why = renderer === undefined ? 'no WebGL context' : SOFTWARE_GL.test(renderer) ? `software renderer (${renderer})` : undefined;
+      if (why !== undefined) {
+        skipped.push(`webgl: ${why}`);
+        continue;
+      }
     }
-    if (await tf.setBackend(name)) return { name, label: await describe(name), skipped };
+    if (await tf.setBackend(name)) {
+      const label = await describe(name);
+      return { name, label: skipped.length === 0 ? label : `${label}; skipped ${skipped.join(', ')}`, skipped };
+    }
     skipped.push(`${name}: failed to start`);
   }
   throw new Error(`no tensor backend started (${skipped.join('; ')})`);
 }
 
+const SOFTWARE_GL = /swiftshader|llvmpipe|softpipe|software|basic render/i;
+
 /**
- * Probes WebGL before asking tfjs, whose failed webgl start is a console warning in every page
- * load on machines without it (headless browsers, remote desktops).
+ * The renderer behind WebGL, or undefined without WebGL. Probed before asking tfjs, whose failed
+ * webgl start would be a console warning in every page load on machines without it.
  */
-function hasWebgl(): boolean {
+function webglRenderer(): string | undefined {
   try {
     const canvas = document.createElement('canvas');
-    return (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) !== null;
+    const gl = canvas.getContext('webgl2') ?? canvas.getContext('webgl');
+    if (gl === null) return undefined;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer = String(gl.getParameter(info === null ? gl.RENDERER : info.UNMASKED_RENDERER_WEBGL));
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return renderer;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
