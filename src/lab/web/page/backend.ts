@@ -4,9 +4,9 @@
  * and threads where the browser allows: threads need the cross-origin isolation `advgym serve`
  * sets up), else tfjs's plain JS cpu backend. `#backend=` forces one.
  * A WebGL that a software rasterizer emulates (SwiftShader, llvmpipe: headless browsers, VMs,
- * blocklisted GPUs) counts as none: measured in headless Chromium on 2 cores it runs the attacked
- * twins at about 16 steps/s, against wasm's 40+ (bench/viewer.ts), because every step reads the
- * logits back and each readback stalls the emulated GPU.
+ * blocklisted GPUs) counts as none: in headless Chromium on 2 cores it runs the FGSM-attacked twins
+ * at about 22 steps/s against wasm's 110 (bench/viewer.ts), as every step reads results back and
+ * each readback stalls the emulated GPU.
  * advgym's own wasm kernels (src/core/tensor/kernels) load their modules with node:fs and are
  * training kernels anyway; the page uses tfjs's shipped ones.
  */
@@ -33,7 +33,7 @@ export async function startBackend(choice: BackendName, wasmBase: string): Promi
     // setBackend resolves false (tfjs logs a warning) when a backend cannot start, e.g. no WebGL.
     if (choice === 'auto' && name === 'webgl') {
       const renderer = webglRenderer();
-      const why = renderer === undefined ? 'no WebGL context' : SOFTWARE_GL.test(renderer) ? `software renderer (${renderer})` : undefined;
+      const why = renderer === undefined ? 'no WebGL context' : SOFTWARE_GL.test(renderer) ? `software renderer ${shortName(renderer)}` : undefined;
       if (why !== undefined) {
         skipped.push(`webgl: ${why}`);
         continue;
@@ -66,6 +66,11 @@ function webglRenderer(): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** 'SwiftShader' out of ANGLE's long renderer string; other names cut to a readable length. */
+function shortName(renderer: string): string {
+  return /swiftshader/i.test(renderer) ? 'SwiftShader' : renderer.length > 40 ? `${renderer.slice(0, 40)}…` : renderer;
 }
 
 async function describe(name: string): Promise<string> {
