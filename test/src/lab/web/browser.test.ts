@@ -6,10 +6,13 @@
  * blank. One page, one browser, the steps in order: about 10-20 s.
  */
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'puppeteer-core';
 import { startViewer, type RunningViewer } from '../../../../src/lab/commands/serve.ts';
 import { dataNumber, launchChromium, waitForViewer, watchConsole, type PageLog } from '../../../helpers/chromium.ts';
+import { tempDir } from '../../../helpers/tempDir.ts';
 
 let viewer: RunningViewer;
 let browser: Browser;
@@ -98,4 +101,21 @@ test('a screenshot of the page is not blank', async () => {
     return seen.size;
   });
   assert.ok(colours >= 3, `the attacked game shows ${colours} colours`);
+});
+
+test('"save GIF" downloads an animated GIF of the last seconds', async () => {
+  const downloads = tempDir('viewer-gif');
+  const session = await page.createCDPSession();
+  await session.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
+  await page.click('#pause');
+  await page.click('#save-gif');
+  await page.waitForFunction(() => !(document.getElementById('save-gif') as HTMLButtonElement).disabled, { timeout: 30_000 });
+  const deadline = Date.now() + 10_000;
+  let files: string[] = [];
+  while (Date.now() < deadline && (files = readdirSync(downloads).filter((f) => f.endsWith('.gif'))).length === 0) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(files.length, 1, `downloads: ${readdirSync(downloads).join(', ')}`);
+  const gif = readFileSync(join(downloads, files[0] as string));
+  assert.equal(gif.subarray(0, 6).toString('latin1'), 'GIF89a');
+  assert.ok(gif.length > 10_000, `${gif.length} bytes`);
+  assert.deepEqual(log.errors, [], 'console errors');
 });
