@@ -55,12 +55,16 @@ class Viewer {
     this.schedule();
   }
 
-  /** A model of the chosen game: the named one if it plays that game, else the game's first. */
+  /**
+   * A model of the chosen game: the named one if it plays that game, else the game's first. A link
+   * naming only a model (#model=seaquest-dqn) opens that model's game.
+   */
   private resolveModel(next: ViewerSettings): ViewerSettings {
-    const game = this.models.some((m) => m.env === next.game) ? next.game : (this.models[0]?.env ?? '');
+    const named = this.models.find((m) => m.name === next.model);
+    const game = this.models.some((m) => m.env === next.game) ? next.game : (named?.env ?? this.models[0]?.env ?? '');
     const ofGame = this.models.filter((m) => m.env === game);
     fillModels(ofGame);
-    const model = ofGame.some((m) => m.name === next.model) ? next.model : (ofGame[0]?.name ?? '');
+    const model = ofGame.some((m) => m.name === next.model) ? next.model : (defaultModel(ofGame)?.name ?? '');
     return { ...next, game, model };
   }
 
@@ -181,6 +185,15 @@ class Viewer {
       }
     }, wait);
   }
+}
+
+/**
+ * The model a game opens with: its DQN with the plainest name (pong-dqn before pong-dqn-qr), the
+ * victim of Huang et al.'s experiments and of the README's tables; else the first by name.
+ */
+function defaultModel(models: readonly ModelEntry[]): ModelEntry | undefined {
+  const rank = (m: ModelEntry): number => (m.algorithm === 'dqn' ? 0 : 1);
+  return [...models].sort((a, b) => rank(a) - rank(b) || a.name.length - b.name.length || a.name.localeCompare(b.name))[0];
 }
 
 function fail(error: unknown): void {
