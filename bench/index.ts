@@ -8,6 +8,7 @@ import { runBackendBench } from './backend.ts';
 import { runDqnBench } from './dqn.ts';
 import { runEnvBench } from './envs.ts';
 import { runExperimentBench } from './experiment.ts';
+import { runViewerBench } from './viewer.ts';
 
 await runBackendBench();
 runEnvBench();
@@ -15,3 +16,4 @@ await runExperimentBench();
 await runAdversaryBench();
 await runA3cBench();
 await runDqnBench();
+await runViewerBench();

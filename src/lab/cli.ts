@@ -11,6 +11,7 @@ import { listCommand } from './commands/list.ts';
 import { recordCommand } from './commands/record.ts';
 import { runCommand } from './commands/run.ts';
 import { schemaCommand } from './commands/schema.ts';
+import { serveCommand } from './commands/serve.ts';
 import { trainCommand } from './commands/train.ts';
 
 const argv = hideBin(process.argv);
@@ -64,6 +65,7 @@ try {
     .command(recordCommand)
     .command(runCommand)
     .command(schemaCommand)
+    .command(serveCommand)
     .command(trainCommand)
     // further commands register here and in `commands` above: one import and two lines each
     .demandCommand(1, 'name a command; see --help')
