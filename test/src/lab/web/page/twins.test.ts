@@ -75,6 +75,6 @@ test('when one twin finishes its episode both start the next seed together', () 
 });
 
 test('a bad attack setting is the adversary\'s own one-line error', () => {
-  assert.throws(() => adversaryFromSettings({ ...DEFAULT_SETTINGS, attack: 'fgsm', timing: 'strategic', beta: 2 }, policy), /timing\.beta: must be in \[0, 1\]/);
+  assert.throws(() => adversaryFromSettings({ ...DEFAULT_SETTINGS, attack: 'fgsm', timing: 'strategic', beta: 2 }, policy), /timing: beta: Too big/);
   assert.throws(() => new Twins('Pong-v0', { size: 42 }, policy, 0), /the model takes 84x84x4 observations but Pong-v0 gives 42x42x4/);
 });
