@@ -19,7 +19,6 @@ import { ScaleObservation } from '../src/core/gym/wrappers/scaleObservation.ts';
 import { StickyActions } from '../src/core/gym/wrappers/stickyActions.ts';
 import { TimeLimit } from '../src/core/gym/wrappers/timeLimit.ts';
 import type { Game, ScriptedAgent } from './game.ts';
-import { catchGame } from './catch.ts';
 import { GameEnv } from './gameEnv.ts';
 import { pong } from './pong.ts';
 import { seaquest } from './seaquest.ts';
@@ -76,7 +75,6 @@ export function register<State, Params extends object>(game: Game<State, Params>
 const registeredGames: readonly RegisteredGame[] = [
   register(pong),
   register(seaquest),
-  register(catchGame),
 ];
 
 const registry = new Map(registeredGames.map((game) => [game.id, game]));
