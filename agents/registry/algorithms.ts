@@ -6,14 +6,12 @@
 import { a3cAlgorithm } from '../a3c/algorithm.ts';
 import { bcAlgorithm } from '../bc/algorithm.ts';
 import { dqnAlgorithm } from '../dqn/algorithm.ts';
-import { randomSearchAlgorithm } from '../randomsearch/algorithm.ts';
 import type { Algorithm } from '../training/algorithm.ts';
 
 export const ALGORITHMS: readonly Algorithm[] = [
   dqnAlgorithm,
   a3cAlgorithm,
   bcAlgorithm,
-  randomSearchAlgorithm,
   // one line per algorithm
 ];
 
