@@ -14,7 +14,7 @@ const names = ALGORITHMS.map((algorithm) => algorithm.name).join(', ');
 function commonFlags(yargs: Argv): Argv {
   return yargs
     .option('out', { type: 'string', demandOption: true, describe: 'model folder to write (must be empty or new unless --resume or --force)' })
-    .option('config', { type: 'string', describe: 'JSON config file (the algorithm\'s schema: advgym schema); flags override it' })
+    .option('config', { type: 'string', describe: "JSON config file of the algorithm's fields (see its presets and config.ts; unknown fields are errors); flags override it" })
     .option('env', { type: 'string', describe: 'env id (default Pong-v0)' })
     .option('steps', { type: 'number', describe: 'total steps to train (config totalSteps)' })
     .option('seed', { type: 'number', describe: 'run seed (config seed)' })

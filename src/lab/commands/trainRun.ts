@@ -5,7 +5,7 @@
  * flags that set their fields (--out, --resume, --steps, the entry's own flags).
  */
 import { parseStrict } from '../../core/validation.ts';
-import { FieldError } from '../../core/errors.ts';
+import { FieldError, FileError } from '../../core/errors.ts';
 import { parseBackendChoice } from '../../core/tensor/backend.ts';
 import type { Algorithm } from '../../../agents/training/algorithm.ts';
 import { checkTrainingOut } from '../../../agents/training/harness.ts';
@@ -38,7 +38,16 @@ export function flagsOfFields(algorithm: Algorithm): Record<string, string> {
 export async function runTrain(algorithm: Algorithm, args: TrainArgs): Promise<void> {
   await withFlagNames(flagsOfFields(algorithm), async () => {
     if (args.resume && algorithm.recordedConfig === undefined) throw new FieldError('resume', `${algorithm.name} has no checkpoint to resume`);
-    const layered = layeredTrainConfig(args, () => (algorithm.recordedConfig as (dir: string) => Record<string, unknown>)(args.out));
+    const recorded = (): Record<string, unknown> => {
+      try {
+        return (algorithm.recordedConfig as (dir: string) => Record<string, unknown>)(args.out);
+      } catch (error) {
+        // The user named the folder with --out and asked for --resume: say that, not which inner file was missing.
+        if (error instanceof FileError) throw new FieldError('resume', `${args.out} holds no ${algorithm.name} run to resume (${error.message})`);
+        throw error;
+      }
+    };
+    const layered = layeredTrainConfig(args, recorded);
     for (const flag of algorithm.flags) {
       let value = args[flag.name];
       if (value === undefined) continue;

@@ -82,6 +82,7 @@ test('bad inputs outside train: exit 2, one line naming the flag/field/file, no 
     [['train'], /^advgym: train: missing algorithm: name one of dqn, a3c, bc/],
     [['train', 'foo', '--out', fresh], /^advgym: train: unknown algorithm 'foo': name one of dqn, a3c, bc/],
     [['train', 'dqn', '--out', fresh, '--foo', '1'], /^advgym: Unknown argument: foo/],
+    [['train', 'dqn', '--out', fresh, '--resume'], /^advgym: --resume: .*not-yet\/runs holds no dqn run to resume/],
     [['run', join(dir, 'none.json')], /none\.json/],
     [['run', QUICKSTART, '--out', file], /^advgym: --out: .*a-file is a file, not a folder/],
     [['run', QUICKSTART, '--out', join(file, 'runs')], /^advgym: --out: .*a-file\/runs: .*a-file is a file, not a folder/],

@@ -26,7 +26,7 @@ test('flags are checked: --workers, --steps, --seed, --backend', async () => {
   await assert.rejects(runTrainA3c({ ...args, backend: 'gpu' }), /--backend: unknown backend 'gpu'/);
 });
 
-test('a missing config file, or --resume of a folder without a run, is a FileError naming the path', async () => {
+test('a missing config file is a FileError naming it; --resume of a folder without a run names --resume and the file it lacks', async () => {
   await assert.rejects(runTrainA3c({ ...args, config: join(dir, 'none.json') }), (error: unknown) => error instanceof FileError && error.message.includes('none.json'));
-  await assert.rejects(runTrainA3c({ ...args, resume: true }), (error: unknown) => error instanceof FileError && error.message.includes(join('out', 'config.json')));
+  await assert.rejects(runTrainA3c({ ...args, resume: true }), (error: unknown) => error instanceof UserError && error.message.startsWith('--resume: ') && error.message.includes(join('out', 'config.json')));
 });

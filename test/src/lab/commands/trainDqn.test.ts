@@ -23,11 +23,11 @@ test('flags override the config file and are checked the same way', async () => 
   await assert.rejects(runTrainDqn({ ...args, config: path, seed: 1.5 }), /--seed: must be an integer/);
 });
 
-test('a config file that is not JSON, or --resume without a checkpoint, is a FileError naming the path', async () => {
+test('a config file that is not JSON is a FileError naming it; --resume without a checkpoint names --resume and the checkpoint', async () => {
   const path = join(dir, 'broken.json');
   writeFileSync(path, '{ totalSteps: ');
   await assert.rejects(runTrainDqn({ ...args, config: path }), (error: unknown) => error instanceof FileError && error.message.startsWith(`${path}: not valid JSON`));
-  await assert.rejects(runTrainDqn({ ...args, resume: true }), (error: unknown) => error instanceof FileError && error.message.includes('checkpoint'));
+  await assert.rejects(runTrainDqn({ ...args, resume: true }), (error: unknown) => error instanceof UserError && error.message.startsWith('--resume: ') && error.message.includes('checkpoint'));
 });
 
 test('--out that is a file, under a file, or a non-empty folder is a one-line error naming the path; nothing is created', async () => {
