@@ -43,6 +43,8 @@ export class RolloutBuffer {
   readonly observations: Float32Array;
   readonly actions: Int32Array;
   readonly logProbs: Float32Array;
+  /** The acting policy's logits [rows, actionCount] (TRPO's KL against the old policy). */
+  readonly logits: Float32Array;
   readonly values: Float32Array;
   readonly rewards: Float32Array;
   readonly dones: Uint8Array;
@@ -52,8 +54,10 @@ export class RolloutBuffer {
     readonly steps: number,
     readonly envs: number,
     readonly observationSize: number,
+    readonly actionCount: number,
   ) {
     const rows = steps * envs;
+    this.logits = new Float32Array(rows * actionCount);
     this.observations = new Float32Array(rows * observationSize);
     this.actions = new Int32Array(rows);
     this.logProbs = new Float32Array(rows);
@@ -139,6 +143,7 @@ export class SyncRollout {
       this.slots.forEach((slot, e) => batch.set(slot.observation, e * size));
       const { logits, values } = forward(batch, n);
       buffer.observations.set(batch, t * n * size);
+      buffer.logits.set(logits, t * n * this.actionCount);
       for (let e = 0; e < n; e++) {
         const slot = this.slots[e] as Slot;
         const row = t * n + e;

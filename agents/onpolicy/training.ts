@@ -148,7 +148,7 @@ export class OnPolicyTraining<Config extends OnPolicyConfig> implements Learner 
   async run(ctx: RunContext): Promise<void> {
     const { config } = this;
     const rollout = this.rollout as SyncRollout;
-    const buffer = new RolloutBuffer(config.numSteps, config.numEnvs, this.inputShape[0] * this.inputShape[1] * this.inputShape[2]);
+    const buffer = new RolloutBuffer(config.numSteps, config.numEnvs, this.inputShape[0] * this.inputShape[1] * this.inputShape[2], this.actionCount);
     const c = this.counters;
     while (c.step < config.totalSteps) {
       // Lets a signal handler run between the synchronous iterations.
