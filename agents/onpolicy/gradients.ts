@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import type { FusedAdam } from '../../src/core/tensor/adam.ts';
 import { chainParameterGradients, traceChainNet, type ChainNet } from '../chainParameterGradient.ts';
 
 /** The model as a chain net (every on-policy net is one: conv/dense trunk and dense heads). */
@@ -73,4 +74,24 @@ export function shuffled(n: number, rng: { int(low: number, high: number): numbe
     order[j] = tmp;
   }
   return order;
+}
+
+/**
+ * After loadOptimizer, makes Adam's bias-correction products beta^t the float32 running products
+ * an uninterrupted run holds. FusedAdam.setWeights recomputes them with pow() as tf.train.adam
+ * does on load, which differs in the last bits, and a resumed run would then drift from the
+ * uninterrupted one; the on-policy learners promise bit-for-bit resume (the fields are private
+ * to core's Adam, hence the cast).
+ */
+export function restoreExactAdamProducts(optimizer: FusedAdam): void {
+  const f32 = Math.fround;
+  let b1 = f32(optimizer.beta1);
+  let b2 = f32(optimizer.beta2);
+  for (let t = 0; t < optimizer.iterations; t++) {
+    b1 = f32(b1 * f32(optimizer.beta1));
+    b2 = f32(b2 * f32(optimizer.beta2));
+  }
+  const fields = optimizer as unknown as { accBeta1: number; accBeta2: number };
+  fields.accBeta1 = b1;
+  fields.accBeta2 = b2;
 }

@@ -14,7 +14,7 @@ import { FileError } from '../../src/core/errors.ts';
 import type { ChainNet } from '../chainParameterGradient.ts';
 import { buildActorCritic } from '../networks.ts';
 import { normalize } from '../onpolicy/gae.ts';
-import { chainNetOf, clipAndApply, forwardOutputs, parameterGradients, shuffled } from '../onpolicy/gradients.ts';
+import { chainNetOf, clipAndApply, forwardOutputs, parameterGradients, restoreExactAdamProducts, shuffled } from '../onpolicy/gradients.ts';
 import type { BatchForward } from '../onpolicy/rollout.ts';
 import type { OnPolicyUpdater, Rollout, UpdateContext, UpdaterFactory } from '../onpolicy/updater.ts';
 import { annealFactor, type PpoConfig } from './config.ts';
@@ -115,6 +115,7 @@ export const ppoUpdaterFactory: UpdaterFactory<PpoConfig> = {
     }
     const optimizer = await loadOptimizer(dir);
     if (!(optimizer instanceof tf.Optimizer) || optimizer.getClassName() !== 'Adam') throw new FileError(dir, 'holds no Adam state');
+    restoreExactAdamProducts(optimizer as FusedAdam);
     return new PpoUpdater(model, optimizer as FusedAdam, config);
   },
 };

@@ -22,7 +22,7 @@ import type { ChainNet } from '../chainParameterGradient.ts';
 import { buildPolicyNetwork, buildValueNetwork } from '../networks.ts';
 import { logSoftmaxRow, meanKl } from '../onpolicy/categorical.ts';
 import { normalize } from '../onpolicy/gae.ts';
-import { chainNetOf, clipAndApply, forwardOutputs, parameterGradients, shuffled } from '../onpolicy/gradients.ts';
+import { chainNetOf, clipAndApply, forwardOutputs, parameterGradients, restoreExactAdamProducts, shuffled } from '../onpolicy/gradients.ts';
 import type { BatchForward, RolloutBuffer } from '../onpolicy/rollout.ts';
 import type { OnPolicyUpdater, Rollout, UpdateContext, UpdaterFactory } from '../onpolicy/updater.ts';
 import { conjugateGradient, dot } from './conjugateGradient.ts';
@@ -245,6 +245,7 @@ export const trpoUpdaterFactory: UpdaterFactory<TrpoConfig> = {
     }
     const optimizer = await loadOptimizer(dir);
     if (optimizer.getClassName() !== 'Adam') throw new FileError(dir, 'holds no Adam state');
+    restoreExactAdamProducts(optimizer as FusedAdam);
     return new TrpoUpdater(policy, value, optimizer as FusedAdam, config);
   },
 };
