@@ -88,7 +88,7 @@ function filterGradient(layer: ConvLayer, x: tf.Tensor, dz: tf.Tensor): tf.Tenso
  * Backward through `layers` from dy = dL/d(their output), writing dW and db into `grads`; returns
  * dL/d(their input), or undefined when `needInput` is false (the first layer's dx is not made).
  */
-function backward(layers: readonly ChainLayer[], saved: ChainActivations, dy: tf.Tensor, needInput: boolean, grads: Map<tfl.LayerVariable, tf.Tensor>): tf.Tensor | undefined {
+export function backward(layers: readonly ChainLayer[], saved: ChainActivations, dy: tf.Tensor, needInput: boolean, grads: Map<tfl.LayerVariable, tf.Tensor>): tf.Tensor | undefined {
   let d = dy;
   for (let i = layers.length - 1; i >= 0; i--) {
     const layer = layers[i] as ChainLayer;

@@ -67,6 +67,30 @@ export function buildActorCritic(
   seed: number,
   architecture: ActorCriticArchitecture = 'dqn2013',
 ): tfl.LayersModel {
+  return buildHeadedNetwork(inputShape, actionCount, seed, architecture, ['policy', 'value']);
+}
+
+/**
+ * TRPO's separate nets (Schulman et al. 2015 fit the value function apart from the policy, so the
+ * KL-bounded policy step and the value regression do not move each other's weights): the
+ * actor-critic's trunk with only the policy head (logits, output 0 as every Policy reads) or only
+ * the value head.
+ */
+export function buildPolicyNetwork(inputShape: readonly [number, number, number], actionCount: number, seed: number, architecture: ActorCriticArchitecture = 'dqn2013'): tfl.LayersModel {
+  return buildHeadedNetwork(inputShape, actionCount, seed, architecture, ['policy']);
+}
+
+export function buildValueNetwork(inputShape: readonly [number, number, number], seed: number, architecture: ActorCriticArchitecture = 'dqn2013'): tfl.LayersModel {
+  return buildHeadedNetwork(inputShape, 0, seed, architecture, ['value']);
+}
+
+function buildHeadedNetwork(
+  inputShape: readonly [number, number, number],
+  actionCount: number,
+  seed: number,
+  architecture: ActorCriticArchitecture,
+  headNames: readonly ('policy' | 'value')[],
+): tfl.LayersModel {
   let next = seed;
   const init = (): ReturnType<typeof tfl.initializers.heNormal> => tfl.initializers.heNormal({ seed: next++ });
   const input = tfl.input({ shape: [...inputShape] });
@@ -83,7 +107,13 @@ export function buildActorCritic(
   }
   // Small initial policy weights keep the first policy close to uniform (high entropy), so early
   // rollouts explore every action; CleanRL and SB3 initialise the policy head with gain 0.01.
-  const policy = tfl.layers.dense({ units: actionCount, name: 'policy_logits', kernelInitializer: tfl.initializers.randomNormal({ mean: 0, stddev: 0.01, seed: next++ }) }).apply(x) as tfl.SymbolicTensor;
-  const value = tfl.layers.dense({ units: 1, name: 'value', kernelInitializer: tfl.initializers.glorotUniform({ seed: next++ }) }).apply(x) as tfl.SymbolicTensor;
-  return tfl.model({ inputs: input, outputs: [policy, value] });
+  // Seeds drawn in the same order whichever heads are built, so a policy-only net starts as the
+  // actor-critic's policy path would.
+  const policySeed = next++;
+  const valueSeed = next++;
+  const heads = {
+    policy: () => tfl.layers.dense({ units: actionCount, name: 'policy_logits', kernelInitializer: tfl.initializers.randomNormal({ mean: 0, stddev: 0.01, seed: policySeed }) }).apply(x) as tfl.SymbolicTensor,
+    value: () => tfl.layers.dense({ units: 1, name: 'value', kernelInitializer: tfl.initializers.glorotUniform({ seed: valueSeed }) }).apply(x) as tfl.SymbolicTensor,
+  };
+  return tfl.model({ inputs: input, outputs: headNames.map((name) => heads[name]()) });
 }

@@ -6,12 +6,16 @@
 import { a3cAlgorithm } from '../a3c/algorithm.ts';
 import { bcAlgorithm } from '../bc/algorithm.ts';
 import { dqnAlgorithm } from '../dqn/algorithm.ts';
+import { ppoAlgorithm } from '../ppo/algorithm.ts';
+import { trpoAlgorithm } from '../trpo/algorithm.ts';
 import type { Algorithm } from '../training/algorithm.ts';
 
 export const ALGORITHMS: readonly Algorithm[] = [
   dqnAlgorithm,
   a3cAlgorithm,
   bcAlgorithm,
+  ppoAlgorithm,
+  trpoAlgorithm,
   // one line per algorithm
 ];
 
