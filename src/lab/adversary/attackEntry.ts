@@ -5,6 +5,7 @@
  * and the condition labels are all derived from the entries listed in registry.ts.
  */
 import { z } from 'zod';
+import { FieldError } from '../../core/errors.ts';
 import { parseStrict } from '../../core/validation.ts';
 import type { Attack, FgsmOptions, OptionFlag } from './types.ts';
 
@@ -64,7 +65,16 @@ export interface AttackEntry<Kind extends string = string, Schema extends Option
 export function defineAttack<const Kind extends string, Schema extends OptionsSchema>(spec: AttackSpec<Kind, Schema>): AttackEntry<Kind, Schema> {
   return {
     ...spec,
-    make: (options, source) => spec.build(parseStrict(spec.options, options, source)),
+    make: (options, source) => {
+      const parsed = parseStrict(spec.options, options, source);
+      try {
+        return spec.build(parsed);
+      } catch (error) {
+        // A rule between fields that a builder checks (temperature without ce) names the source too.
+        if (error instanceof FieldError && error.source === undefined) throw new FieldError(error.field, error.reason, source);
+        throw error;
+      }
+    },
     labelOf: (options) => spec.label(parseStrict(spec.options, options, `${spec.kind} label`)),
   };
 }
