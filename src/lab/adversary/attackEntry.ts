@@ -51,6 +51,12 @@ export interface AttackSpec<Kind extends string, Schema extends OptionsSchema> {
   readonly label: (options: z.output<Schema>) => string;
   /** Flags of its own options (the budget's are budgetFlags). */
   readonly flags: readonly OptionFlag[];
+  /**
+   * Rules a field schema cannot state (between fields, or a budget field this attack restricts:
+   * spsa is l-inf only): throws a FieldError naming the field, without a source. Runs when a config
+   * is parsed (experiment/config.ts) and when the attack is built.
+   */
+  readonly check?: (options: z.output<Schema>) => void;
 }
 
 /** An entry as the registry's users see it: the same for every attack, options checked on the way in. */
@@ -59,6 +65,8 @@ export interface AttackEntry<Kind extends string = string, Schema extends Option
   make(options: unknown, source: string): Attack;
   /** The label part of already-valid options. */
   labelOf(options: unknown): string;
+  /** Parses `options` and applies the spec's check: a FieldError naming the field, without a source. */
+  validate(options: unknown): void;
 }
 
 /** Turns a spec into a registry entry; the spec's own functions stay typed by its schema. */
@@ -68,14 +76,15 @@ export function defineAttack<const Kind extends string, Schema extends OptionsSc
     make: (options, source) => {
       const parsed = parseStrict(spec.options, options, source);
       try {
-        return spec.build(parsed);
+        spec.check?.(parsed);
       } catch (error) {
-        // A rule between fields that a builder checks (temperature without ce) names the source too.
         if (error instanceof FieldError && error.source === undefined) throw new FieldError(error.field, error.reason, source);
         throw error;
       }
+      return spec.build(parsed);
     },
     labelOf: (options) => spec.label(parseStrict(spec.options, options, `${spec.kind} label`)),
+    validate: (options) => spec.check?.(parseStrict(spec.options, options, `${spec.kind} options`)),
   };
 }
 

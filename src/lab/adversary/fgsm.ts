@@ -68,8 +68,8 @@ export const fgsmAttack = defineAttack({
   kind: 'fgsm',
   description: 'FGSM (Goodfellow et al. 2015, on policies as Huang et al. 2017): one step along the sign of the loss gradient',
   options: z.strictObject({ ...budgetShape, ...lossShape }),
+  check: checkLossFields,
   build: (options) => {
-    checkLossFields(options);
     const fgsmOptions = { ...budgetOf(options), ...lossFieldsOf(options) };
     return (policy, obs) => fgsm(policy, obs, fgsmOptions);
   },

@@ -41,7 +41,7 @@ export function validateLossOptions(options: LossFields, where: string): void {
   if (t !== undefined && t !== 1 && options.loss === 'margin') throw new UserError(`${where}: temperature applies only to loss 'ce' (the margin does not depend on it)`);
 }
 
-/** Config entries: the same rule as a FieldError on `temperature`. */
+/** Config entries (AttackSpec.check): the same rule as a FieldError on `temperature`. */
 export function checkLossFields(options: LossFields): void {
   if (options.temperature !== undefined && options.temperature !== 1 && options.loss === 'margin') {
     throw new FieldError('temperature', "applies only to loss 'ce' (the margin does not depend on it)");

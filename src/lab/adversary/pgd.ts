@@ -158,8 +158,8 @@ export const pgdAttack = defineAttack({
     restarts: z.int().min(1).max(100).optional(),
     ...lossShape,
   }),
+  check: checkLossFields,
   build: (options) => {
-    checkLossFields(options);
     const { steps, stepSize, randomStart, restarts } = options;
     const pgdOptions = {
       ...budgetOf(options),
