@@ -74,6 +74,51 @@ function rademacher(signs: Int8Array, rng: Rng): void {
   }
 }
 
+/** Rows 1.. of `batch`: current +- delta * v_i on the pixels in scope (row 0, the current point, is the caller's). */
+function fillProbes(batch: Float32Array, current: Float32Array, inScope: Int32Array, signs: Int8Array, samples: number, delta: number): void {
+  const size = current.length;
+  const d = inScope.length;
+  for (let i = 0; i < samples; i++) {
+    const plus = (1 + 2 * i) * size;
+    const minus = plus + size;
+    batch.set(current, plus);
+    batch.set(current, minus);
+    for (let j = 0; j < d; j++) {
+      const p = inScope[j] as number;
+      const s = (signs[i * d + j] as number) * delta;
+      batch[plus + p] = (current[p] as number) + s;
+      batch[minus + p] = (current[p] as number) - s;
+    }
+  }
+}
+
+/** g = 1/samples * sum_i (L+_i - L-_i) / (2 delta) * v_i, from the probes' values (rows 1.. of `values`). */
+function accumulateEstimate(gradient: Float64Array, values: Float32Array, signs: Int8Array, samples: number, delta: number): void {
+  const d = gradient.length;
+  gradient.fill(0);
+  for (let i = 0; i < samples; i++) {
+    const difference = ((values[1 + 2 * i] as number) - (values[2 + 2 * i] as number)) / (2 * delta * samples);
+    if (difference === 0) continue;
+    for (let j = 0; j < d; j++) gradient[j] = (gradient[j] as number) + difference * (signs[i * d + j] as number);
+  }
+}
+
+/**
+ * One SPSA gradient estimate of the margin objective at the row `x` (labels: the clean action, or
+ * the target when targeted), over the pixels `inScope`: what each attack step uses, exposed for tests.
+ */
+export function spsaGradientEstimate(policy: Policy, x: Float32Array, label: number, targeted: boolean, inScope: Int32Array, samples: number, delta: number, rng: Rng): Float64Array {
+  const signs = new Int8Array(samples * inScope.length);
+  rademacher(signs, rng);
+  const batch = new Float32Array((2 * samples + 1) * x.length);
+  batch.set(x, 0);
+  fillProbes(batch, x, inScope, signs, samples, delta);
+  const { values } = marginsOf(policy, batch, 2 * samples + 1, policy.inputShape, new Int32Array([label]), targeted ? -1 : 1);
+  const gradient = new Float64Array(inScope.length);
+  accumulateEstimate(gradient, values, signs, samples, delta);
+  return gradient;
+}
+
 /** Rows' margin objective (times sign) from one forward pass of `batch` [rows * size] values. */
 function marginsOf(policy: Policy, batch: Float32Array, rows: number, shape: readonly [number, number, number], labels: Int32Array | undefined, sign: 1 | -1): { values: Float32Array; center: number } {
   const logits = tf.tidy(() => policy.logits(tf.tensor4d(batch, [rows, ...shape])).dataSync() as Float32Array);
@@ -110,18 +155,7 @@ function spsaRow(policy: Policy, clean: Float32Array, inScope: Int32Array, optio
     batch.set(current, 0);
     if (!last) {
       rademacher(signs, rng);
-      for (let i = 0; i < samples; i++) {
-        const plus = (1 + 2 * i) * size;
-        const minus = plus + size;
-        batch.set(current, plus);
-        batch.set(current, minus);
-        for (let j = 0; j < d; j++) {
-          const p = inScope[j] as number;
-          const s = (signs[i * d + j] as number) * delta;
-          batch[plus + p] = (current[p] as number) + s;
-          batch[minus + p] = (current[p] as number) - s;
-        }
-      }
+      fillProbes(batch, current, inScope, signs, samples, delta);
     }
     const { values, center } = marginsOf(policy, batch.subarray(0, (probeRows + 1) * size), probeRows + 1, [h, w, k], labels, sign);
     labels ??= new Int32Array([center]);
@@ -131,12 +165,7 @@ function spsaRow(policy: Policy, clean: Float32Array, inScope: Int32Array, optio
       best = current.slice();
     }
     if (last || here > 0) break;
-    gradient.fill(0);
-    for (let i = 0; i < samples; i++) {
-      const difference = ((values[1 + 2 * i] as number) - (values[2 + 2 * i] as number)) / (2 * delta * samples);
-      if (difference === 0) continue;
-      for (let j = 0; j < d; j++) gradient[j] = (gradient[j] as number) + difference * (signs[i * d + j] as number);
-    }
+    accumulateEstimate(gradient, values, signs, samples, delta);
     // Adam ascent on the perturbation, then the projection onto the eps-ball and [0, 1].
     const t = step + 1;
     const correction1 = 1 - BETA1 ** t;
@@ -159,7 +188,7 @@ function spsaRow(policy: Policy, clean: Float32Array, inScope: Int32Array, optio
 }
 
 /** Pixel indices (within one row) that the scope lets the attack change. */
-function scopeIndices(shape: readonly [number, number, number], scope: 'newest' | 'all'): Int32Array {
+export function scopeIndices(shape: readonly [number, number, number], scope: 'newest' | 'all'): Int32Array {
   const [h, w, k] = shape;
   const size = h * w * k;
   if (scope === 'all') return Int32Array.from({ length: size }, (_, i) => i);
