@@ -21,13 +21,18 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
-import type { LabelOracle } from '../../../agents/bc/teacher.ts';
 import type { Policy } from '../../../agents/policy.ts';
 import { FieldError, UserError } from '../../core/errors.ts';
 import type { Rng } from '../../core/rng.ts';
 import { budgetOf, budgetShape, defineAttack } from './attackEntry.ts';
 import { validateBudget } from './norms.ts';
 import type { FgsmOptions } from './types.ts';
+
+/**
+ * obs [batch, H, W, k] -> one action per row, leaving no tensors: the attacker's only view of the
+ * policy (the same shape as agents/bc/teacher.ts's LabelOracle, which the adversary may not import).
+ */
+export type LabelOracle = (obs: tf.Tensor4D) => number[];
 
 export interface DecisionOptions extends FgsmOptions {
   /** Oracle queries per observation (each attacked step), the clean one included; default 100. */
