@@ -5,6 +5,7 @@
  * and the condition labels are all derived from the entries listed in registry.ts.
  */
 import { z } from 'zod';
+import { FieldError } from '../../core/errors.ts';
 import { parseStrict } from '../../core/validation.ts';
 import type { Attack, FgsmOptions, OptionFlag } from './types.ts';
 
@@ -50,6 +51,12 @@ export interface AttackSpec<Kind extends string, Schema extends OptionsSchema> {
   readonly label: (options: z.output<Schema>) => string;
   /** Flags of its own options (the budget's are budgetFlags). */
   readonly flags: readonly OptionFlag[];
+  /**
+   * Rules a field schema cannot state (between fields, or a budget field this attack restricts:
+   * spsa is l-inf only): throws a FieldError naming the field, without a source. Runs when a config
+   * is parsed (experiment/config.ts) and when the attack is built.
+   */
+  readonly check?: (options: z.output<Schema>) => void;
 }
 
 /** An entry as the registry's users see it: the same for every attack, options checked on the way in. */
@@ -58,14 +65,26 @@ export interface AttackEntry<Kind extends string = string, Schema extends Option
   make(options: unknown, source: string): Attack;
   /** The label part of already-valid options. */
   labelOf(options: unknown): string;
+  /** Parses `options` and applies the spec's check: a FieldError naming the field, without a source. */
+  validate(options: unknown): void;
 }
 
 /** Turns a spec into a registry entry; the spec's own functions stay typed by its schema. */
 export function defineAttack<const Kind extends string, Schema extends OptionsSchema>(spec: AttackSpec<Kind, Schema>): AttackEntry<Kind, Schema> {
   return {
     ...spec,
-    make: (options, source) => spec.build(parseStrict(spec.options, options, source)),
+    make: (options, source) => {
+      const parsed = parseStrict(spec.options, options, source);
+      try {
+        spec.check?.(parsed);
+      } catch (error) {
+        if (error instanceof FieldError && error.source === undefined) throw new FieldError(error.field, error.reason, source);
+        throw error;
+      }
+      return spec.build(parsed);
+    },
     labelOf: (options) => spec.label(parseStrict(spec.options, options, `${spec.kind} label`)),
+    validate: (options) => spec.check?.(parseStrict(spec.options, options, `${spec.kind} options`)),
   };
 }
 

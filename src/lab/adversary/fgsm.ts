@@ -5,7 +5,8 @@
  *         code used eps * sqrt(n) * g / ||g||_2, i.e. their eps is ours divided by sqrt(n))
  * - l1:   the budget eps goes to the largest-|g| coordinates in turn, each moved as far as [0,1]
  *         allows (see norms.l1GreedyDelta), so ||delta||_1 = eps unless the box runs out.
- * g is the attack direction (gradient.ts), masked to the scope: 'newest' (Huang: only the newest of
+ * g is the attack direction (gradient.ts: the gradient of Huang's cross-entropy, or with `loss` and
+ * `temperature` of another objective of losses.ts), masked to the scope: 'newest' (Huang: only the newest of
  * the k stacked frames) or 'all'. The result is clipped to [0,1], and rounded to k/255 if quantize.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -14,11 +15,13 @@ import type { Policy } from '../../../agents/policy.ts';
 import { UserError } from '../../core/errors.ts';
 import { budgetOf, budgetShape, defineAttack } from './attackEntry.ts';
 import { attackDirection } from './gradient.ts';
+import { checkLossFields, lossFieldsOf, lossFlags, lossLabel, lossShape, objectiveOf, validateLossOptions } from './lossOptions.ts';
 import { l1GreedyDelta, scopeMask, unitL2, validateBudget } from './norms.ts';
-import type { FgsmOptions, Norm } from './types.ts';
+import type { GradientAttackOptions, Norm } from './types.ts';
 
-export function validateFgsmOptions(policy: Policy, options: FgsmOptions, where = 'fgsm'): void {
+export function validateFgsmOptions(policy: Policy, options: GradientAttackOptions, where = 'fgsm'): void {
   validateBudget(options, where);
+  validateLossOptions(options, where);
   const target = options.targetAction;
   if (target !== undefined && !(Number.isInteger(target) && target >= 0 && target < policy.actionCount)) {
     throw new UserError(`${where}: targetAction must be an integer in [0, ${policy.actionCount - 1}], got ${target}`);
@@ -44,11 +47,11 @@ export function finishObservation(x: tf.Tensor4D, quantize: boolean | undefined)
   });
 }
 
-export function fgsm(policy: Policy, obs: tf.Tensor4D, options: FgsmOptions): tf.Tensor4D {
+export function fgsm(policy: Policy, obs: tf.Tensor4D, options: GradientAttackOptions): tf.Tensor4D {
   validateFgsmOptions(policy, options);
   return tf.tidy(() => {
     const scope = options.scope ?? 'newest';
-    const gradient = attackDirection(policy, obs, options.targetAction);
+    const gradient = attackDirection(policy, obs, options.targetAction, undefined, objectiveOf(options));
     if (options.norm === 'linf') {
       // eps * sign(g * mask) = sign(g) * (eps * mask) exactly for a 0/1 mask: one kernel fewer.
       const delta = tf.mul(tf.sign(gradient), scopeMask(obs.shape, scope, options.eps)) as tf.Tensor4D;
@@ -60,15 +63,16 @@ export function fgsm(policy: Policy, obs: tf.Tensor4D, options: FgsmOptions): tf
   });
 }
 
-/** The registry entry: FGSM has no options beyond the shared budget and target. */
+/** The registry entry: the shared budget and target, and the loss (lossOptions.ts). */
 export const fgsmAttack = defineAttack({
   kind: 'fgsm',
   description: 'FGSM (Goodfellow et al. 2015, on policies as Huang et al. 2017): one step along the sign of the loss gradient',
-  options: z.strictObject(budgetShape),
+  options: z.strictObject({ ...budgetShape, ...lossShape }),
+  check: checkLossFields,
   build: (options) => {
-    const budget = budgetOf(options);
-    return (policy, obs) => fgsm(policy, obs, budget);
+    const fgsmOptions = { ...budgetOf(options), ...lossFieldsOf(options) };
+    return (policy, obs) => fgsm(policy, obs, fgsmOptions);
   },
-  label: () => '',
-  flags: [],
+  label: lossLabel,
+  flags: lossFlags,
 });

@@ -6,11 +6,13 @@
 import type { z } from 'zod';
 import { FieldError } from '../../core/errors.ts';
 import type { AttackEntry } from './attackEntry.ts';
+import { decisionEntry } from './decision.ts';
 import { fgsmAttack } from './fgsm.ts';
 import { pgdAttack } from './pgd.ts';
 import { randomAttack } from './randomNoise.ts';
+import { spsaAttack } from './spsa.ts';
 
-export const attacks = [fgsmAttack, pgdAttack, randomAttack] as const;
+export const attacks = [fgsmAttack, pgdAttack, randomAttack, spsaAttack, decisionEntry] as const;
 
 export type RegisteredAttack = (typeof attacks)[number];
 export type AttackKind = RegisteredAttack['kind'];

@@ -26,13 +26,29 @@ export interface FgsmOptions extends PerturbationBudget {
   readonly targetAction?: number;
 }
 
-export interface PgdOptions extends FgsmOptions {
+/** The gradient attacks' choice of loss (losses.ts). Default: Huang et al.'s cross-entropy at T = 1. */
+export interface LossOptions {
+  /** 'ce' (default): cross-entropy of softmax(z / T); 'margin': Carlini & Wagner's logit margin. */
+  readonly loss?: 'ce' | 'margin';
+  /** Softmax temperature T of the ce loss; default 1. Not for the margin (scale-free). */
+  readonly temperature?: number;
+}
+
+export interface GradientAttackOptions extends FgsmOptions, LossOptions {}
+
+export interface PgdOptions extends GradientAttackOptions {
   /** Number of gradient steps (SA-DQN uses 10 or 50). */
   readonly steps: number;
   /** Step size per iteration in the same norm; default 2.5 * eps / steps (Madry et al.). */
   readonly stepSize?: number;
   /** Start from a uniformly random point of the eps-ball; needs an rng. */
   readonly randomStart?: boolean;
+  /**
+   * Independent runs (Madry et al. 2018); per observation the result with the largest loss is kept.
+   * Run 0 starts as randomStart says (the clean point by default), runs 1.. from random points of
+   * the ball. Default 1; more than 1 needs an rng.
+   */
+  readonly restarts?: number;
 }
 
 /**

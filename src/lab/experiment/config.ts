@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { FieldError, UserError } from '../../core/errors.ts';
 import { parseStrict } from '../../core/validation.ts';
 import { budgetShape } from '../adversary/attackEntry.ts';
-import { attacks, listOfKinds, type RegisteredAttack } from '../adversary/registry.ts';
+import { attackEntry, attacks, listOfKinds, type RegisteredAttack } from '../adversary/registry.ts';
 import { timings, type TimingConfig } from '../adversary/timing/registry.ts';
 
 /**
@@ -105,6 +105,17 @@ function explainForeignField(error: unknown): unknown {
   return new FieldError(error.field, `applies only to ${timing === undefined ? 'attack' : 'timing kind'} ${whose}`, error.source);
 }
 
+/** The attack's own rules between fields (AttackSpec.check), named as the condition's fields. */
+function checkAttackRules(condition: AttackCondition, index: number, source: string): void {
+  const { attack, name: _name, eps, timing: _timing, threat: _threat, ...options } = condition;
+  try {
+    attackEntry(attack).validate({ ...options, eps: eps[0] });
+  } catch (error) {
+    if (error instanceof FieldError) throw new FieldError(`conditions[${index}].${error.field}`, error.reason, source);
+    throw error;
+  }
+}
+
 /** Validates a parsed config; `source` names the file in messages. */
 export function parseExperiment(value: unknown, source = 'config'): ExperimentConfig {
   let config: ExperimentConfig;
@@ -115,6 +126,7 @@ export function parseExperiment(value: unknown, source = 'config'): ExperimentCo
   }
   config.conditions.forEach((condition, i) => {
     if (condition.attack === 'none') return;
+    checkAttackRules(condition, i, source);
     const tooLarge = condition.eps.findIndex((value) => condition.norm === 'linf' && value > 1);
     if (tooLarge >= 0) throw new FieldError(`conditions[${i}].eps[${tooLarge}]`, 'must be <= 1 for linf (pixels are in [0, 1])', source);
     if (condition.threat === 'transfer' && config.substitute === undefined) {

@@ -105,3 +105,35 @@ test('targeted PGD raises the target probability at least as much as targeted FG
   [obs, oneStep, iterated].forEach((t) => t.dispose());
   policy.model.dispose();
 });
+
+test('PGD restarts: per row at least as strong as one run (run 0 is the same run), in the ball, seeded, no leaks; R > 1 needs an rng', () => {
+  const policy = convNet(41);
+  const obs = tf.randomUniform([3, ...SHAPE], 0, 1, 'float32', 42) as tf.Tensor4D;
+  const clean = obs.dataSync() as Float32Array;
+  for (const loss of ['ce', 'margin'] as const) {
+    const options = { eps: 0.03, norm: 'linf', scope: 'all', steps: 5, loss } as const;
+    const lossOf = (x: tf.Tensor4D): number[] =>
+      tf.tidy(() => {
+        const labels = Array.from(tf.argMax(policy.logits(obs), 1).dataSync());
+        const z = policy.logits(x).arraySync() as number[][];
+        return z.map((row, i) => {
+          const own = row[labels[i] ?? 0] ?? 0;
+          return loss === 'margin' ? Math.max(...row.filter((_, a) => a !== labels[i])) - own : Math.log(row.reduce((s, v) => s + Math.exp(v), 0)) - own;
+        });
+      });
+    const single = pgd(policy, obs, options, Rng.fromSeed(5));
+    const three = pgd(policy, obs, { ...options, restarts: 3 }, Rng.fromSeed(5));
+    const again = pgd(policy, obs, { ...options, restarts: 3 }, Rng.fromSeed(5));
+    assert.deepEqual(three.dataSync(), again.dataSync(), `${loss}: seeded`);
+    const [a, b] = [lossOf(single), lossOf(three)];
+    a.forEach((value, i) => assert.ok((b[i] ?? -Infinity) >= value - 1e-5, `${loss} row ${i}: 3 restarts ${b[i]} < 1 run ${value}`));
+    (three.dataSync() as Float32Array).forEach((v, i) => assert.ok(v >= 0 && v <= 1 && Math.abs(v - (clean[i] as number)) <= 0.03 + 1e-6, `${loss}: value ${i} outside the ball`));
+    tf.dispose([single, three, again]);
+  }
+  assert.throws(() => pgd(policy, obs, { eps: 0.03, norm: 'linf', steps: 2, restarts: 2 }), /restarts > 1 needs an rng/);
+  const before = tf.memory().numTensors;
+  pgd(policy, obs, { eps: 0.03, norm: 'linf', steps: 2, restarts: 3, randomStart: true }, Rng.fromSeed(1)).dispose();
+  assert.equal(tf.memory().numTensors, before, 'restarts leave no tensors');
+  obs.dispose();
+  policy.model.dispose();
+});

@@ -51,7 +51,7 @@ test('a bad flag value is a one-line UserError (exit 2) naming the flag, with th
   const cases: Array<[Partial<AttackFlags>, string]> = [
     [{ attack: 'pgd', steps: 0 }, '--steps: Too small: expected number to be >=1'],
     [{ attack: 'pgd', 'step-size': -1 }, '--step-size: Too small: expected number to be >0'],
-    [{ steps: 3 }, "--steps: applies only to attack 'pgd'"],
+    [{ steps: 3 }, "--steps: applies only to attack 'pgd' or 'spsa'"],
     [{ attack: 'random', 'random-start': true }, "--random-start: applies only to attack 'pgd'"],
     [{ norm: 'l3' }, '--norm: Invalid option: expected one of "linf"|"l2"|"l1"'],
     [{ scope: 'some' }, '--scope: Invalid option: expected one of "newest"|"all"'],

@@ -53,7 +53,7 @@ const badConfigs: [string, unknown, RegExp][] = [
   ['unknown timing', { ...valid, conditions: [{ attack: 'fgsm', eps: [0.1], timing: { kind: 'sometimes' } }] }, /conditions\[0\]\.timing\.kind: /],
   ['strategic beta out of range', { ...valid, conditions: [{ attack: 'fgsm', eps: [0.1], timing: { kind: 'strategic', beta: 2 } }] }, /timing\.beta: /],
   ['transfer without substitute', { ...valid, conditions: [{ attack: 'fgsm', eps: [0.1], threat: 'transfer' }] }, /conditions\[0\]\.threat: 'transfer' needs a top-level 'substitute'/],
-  ['pgd options on fgsm', { ...valid, conditions: [{ attack: 'fgsm', eps: [0.1], steps: 10 }] }, /^x\.json: conditions\[0\]\.steps: applies only to attack 'pgd'$/],
+  ['pgd options on fgsm', { ...valid, conditions: [{ attack: 'fgsm', eps: [0.1], steps: 10 }] }, /^x\.json: conditions\[0\]\.steps: applies only to attack 'pgd' or 'spsa'$/],
   ['a budget option on strategic timing', { ...valid, conditions: [{ attack: 'fgsm', eps: [0.1], timing: { kind: 'strategic', beta: 0.1, fraction: 0.5 } }] }, /^x\.json: conditions\[0\]\.timing\.fraction: applies only to timing kind 'budget'$/],
   ['pgd without eps', { ...valid, conditions: [{ attack: 'pgd' }] }, /^x\.json: conditions\[0\]\.eps: /],
   ['bad run name', { ...valid, name: 'a/b' }, /name: use letters/],
