@@ -16,7 +16,7 @@ import { decodeUnitResult } from '../experiment/unitFile.ts';
 import { unitId, type WorkUnit } from '../experiment/units.ts';
 import type { RunModels } from './modelRef.ts';
 import { refusalsKey, runKey, RUNS_KEY, type RunDescription, type UnitJobResult } from './queueKeys.ts';
-import { redisOptions, type QueueUrl } from './queueUrl.ts';
+import { closeRedis, redisOptions, type QueueUrl } from './queueUrl.ts';
 import type { UnitSource } from './unitSource.ts';
 
 export { newQueueName } from './queueKeys.ts';
@@ -97,7 +97,7 @@ export function queueSource(url: QueueUrl, queueName: string, config: Experiment
         }
         await queue.close();
       } finally {
-        connection.disconnect();
+        await closeRedis(connection);
       }
     },
   };

@@ -67,6 +67,22 @@ export async function checkRedis(url: QueueUrl): Promise<void> {
     const reason = ((lastError ?? error) instanceof Error ? ((lastError ?? error) as Error).message : String(lastError ?? error)).split('\n')[0];
     throw new UserError(`--queue: cannot reach Redis at ${url.display} (${reason})`, 1);
   } finally {
-    client.disconnect();
+    await closeRedis(client);
   }
+}
+
+/**
+ * Ends a connection with QUIT (the server closes it at once). ioredis' disconnect() instead leaves
+ * a 2 s timer that kept the process alive after its work was done (measured: +2-3 s per run).
+ */
+export async function closeRedis(client: Redis): Promise<void> {
+  try {
+    if (client.status === 'ready') {
+      await client.quit();
+      return;
+    }
+  } catch {
+    // fall through: the connection is broken anyway
+  }
+  client.disconnect();
 }

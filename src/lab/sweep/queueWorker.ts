@@ -13,7 +13,7 @@ import { encodeUnitResult } from '../experiment/unitFile.ts';
 import { modelMismatch } from './modelRef.ts';
 import { parseRunDescription, refusalsKey, runKey, RUNS_KEY, unitJobSchema, type RunDescription, type UnitJobResult } from './queueKeys.ts';
 import { workerName } from './queueSource.ts';
-import { redisOptions, type QueueUrl } from './queueUrl.ts';
+import { closeRedis, redisOptions, type QueueUrl } from './queueUrl.ts';
 import { UnitThreadPool } from './threadPool.ts';
 
 export interface QueueWorkerOptions {
@@ -43,7 +43,8 @@ export async function serveQueue(url: QueueUrl, options: QueueWorkerOptions, sto
         return { worker: me, result: encodeUnitResult(result) };
       },
       {
-        connection: new Redis(redisOptions(url, true)),
+        // Options, not a client: BullMQ then owns the connections and closes them in worker.close().
+        connection: redisOptions(url, true),
         concurrency: options.concurrency,
         lockDuration: options.stalledSeconds * 1000,
         stalledInterval: options.stalledSeconds * 1000,
@@ -93,14 +94,19 @@ export async function serveQueue(url: QueueUrl, options: QueueWorkerOptions, sto
     while (!stop.aborted) {
       await watch();
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, WATCH_MS);
-        stop.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+        const wake = (): void => {
+          clearTimeout(timer);
+          stop.removeEventListener('abort', wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, WATCH_MS);
+        stop.addEventListener('abort', wake, { once: true });
       });
     }
   } finally {
     // A graceful stop finishes the units in hand; a killed process leaves them to the stalled check.
     await Promise.all([...serving.values()].map((worker) => worker.close()));
     await pool.close();
-    connection.disconnect();
+    await closeRedis(connection);
   }
 }
