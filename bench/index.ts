@@ -8,10 +8,12 @@ import { runBackendBench } from './backend.ts';
 import { runDqnBench } from './dqn.ts';
 import { runEnvBench } from './envs.ts';
 import { runExperimentBench } from './experiment.ts';
+import { runSweepBench } from './sweep.ts';
 
 await runBackendBench();
 runEnvBench();
 await runExperimentBench();
+await runSweepBench();
 await runAdversaryBench();
 await runA3cBench();
 await runDqnBench();

@@ -23,13 +23,14 @@ export function inProcessSource(config: ExperimentConfig, policies: ExperimentPo
   };
 }
 
-export function threadSource(config: ExperimentConfig, models: RunModels, threads: number, backend: BackendChoice): UnitSource {
-  let pool: UnitThreadPool | undefined;
+/** `started`: a pool whose threads are up already (the benchmark); it is closed with the source. */
+export function threadSource(config: ExperimentConfig, models: RunModels, threads: number, backend: BackendChoice, started?: UnitThreadPool): UnitSource {
+  let pool: UnitThreadPool | undefined = started;
   return {
     mode: 'threads',
     async run(units: readonly WorkUnit[], onResult: (result: UnitResult, worker: string) => void) {
       if (units.length === 0) return;
-      pool = new UnitThreadPool(Math.min(threads, units.length), backend);
+      pool ??= new UnitThreadPool(Math.min(threads, units.length), backend);
       const running = pool;
       await Promise.all(units.map(async (unit) => onResult(await running.run(config, models, unit), 'thread')));
     },
