@@ -9,10 +9,12 @@ import { runDqnBench } from './dqn.ts';
 import { runEnvBench } from './envs.ts';
 import { runExperimentBench } from './experiment.ts';
 import { runViewerBench } from './viewer.ts';
+import { runSweepBench } from './sweep.ts';
 
 await runBackendBench();
 runEnvBench();
 await runExperimentBench();
+await runSweepBench();
 await runAdversaryBench();
 await runA3cBench();
 await runDqnBench();

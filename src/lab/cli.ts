@@ -13,11 +13,12 @@ import { runCommand } from './commands/run.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { serveCommand } from './commands/serve.ts';
 import { trainCommand } from './commands/train.ts';
+import { workerCommand } from './commands/worker.ts';
 
 const argv = hideBin(process.argv);
 const verbose = argv.includes('--verbose');
 /** The registered commands, read by missingPositional below for their positional names. */
-const commands: readonly { readonly command?: string | readonly string[] | undefined }[] = [averageCommand, evaluateCommand, listCommand, recordCommand, runCommand, schemaCommand, trainCommand];
+const commands: readonly { readonly command?: string | readonly string[] | undefined }[] = [averageCommand, evaluateCommand, listCommand, recordCommand, runCommand, schemaCommand, trainCommand, workerCommand];
 
 // `advgym list | head -1`: the reader left; the output is not wanted any more, which is not an error.
 for (const stream of [process.stdout, process.stderr]) {
@@ -67,6 +68,7 @@ try {
     .command(schemaCommand)
     .command(serveCommand)
     .command(trainCommand)
+    .command(workerCommand)
     // further commands register here and in `commands` above: one import and two lines each
     .demandCommand(1, 'name a command; see --help')
     .strict()

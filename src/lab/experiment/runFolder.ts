@@ -94,6 +94,19 @@ export interface RunMetadata {
   readonly versions: Record<string, string>;
   readonly wallSeconds: number;
   readonly startedAt: string;
+  /** How the units were spread (threads, queue workers); like wallSeconds, not part of the result. */
+  readonly spread?: RunSpread;
+}
+
+export interface RunSpread {
+  readonly mode: 'in-process' | 'threads' | 'queue';
+  /** Threads (threads mode), or the queue workers that returned units (queue mode). */
+  readonly workers: number;
+  readonly units: number;
+  /** Units found finished in the folder when the run was resumed (0 for a fresh run). */
+  readonly resumedUnits: number;
+  /** Queue mode: units returned per worker (hostname:pid). */
+  readonly unitsByWorker?: Record<string, number>;
 }
 
 export function writeRunFolder(dir: string, config: ExperimentConfig, result: ExperimentResult, metadata: RunMetadata, gif: { fps: number; scale: number }): string[] {

@@ -2,24 +2,17 @@
  * Runs every condition of an experiment on the same seeded episodes (episode i resets with
  * seed + i), so clean and attacked returns differ only by the attack. Pure computation: files are
  * written by runFolder.ts, models loaded by the caller, so tests can pass hand-built policies.
+ * A run is a list of independent work units (units.ts); this file runs them in order and
+ * assembles any set of their results into the run's result.
  */
-import type { Policy } from '../../../agents/policy.ts';
-import { gameFacts, makeEnv } from '../../../envs/index.ts';
-import { AdversarialObservation } from '../adversary/adversarialObservation.ts';
-import { makeTiming } from '../adversary/fromConfig.ts';
-import { attackEntry } from '../adversary/registry.ts';
-import type { Env, RgbFrame } from '../../core/gym/env.ts';
-import { FieldError, UserError } from '../../core/errors.ts';
-import { Rng } from '../../core/rng.ts';
+import { gameFacts } from '../../../envs/index.ts';
+import type { RgbFrame } from '../../core/gym/env.ts';
 import type { ExperimentConfig } from './config.ts';
-import { attackOptionsOf, expandConditions, type ExpandedCondition } from './conditions.ts';
-import { runEpisode, type EpisodeRecord, type StepLog } from './episode.ts';
+import { expandConditions, type ExpandedCondition } from './conditions.ts';
+import type { EpisodeRecord, StepLog } from './episode.ts';
+import { listUnits, unitId, UnitRunner, type ExperimentPolicies, type UnitResult } from './units.ts';
+export { adversaryFor, checkPolicies, type ExperimentPolicies } from './units.ts';
 import { ci95, degradationPercent, mean, sampleStd } from '../../core/stats.ts';
-
-export interface ExperimentPolicies {
-  readonly victim: Policy;
-  readonly substitute?: Policy;
-}
 
 export interface ConditionSummary {
   readonly label: string;
@@ -56,70 +49,37 @@ export function worstReturn(config: ExperimentConfig): number {
   return gameFacts(config.env.id, config.env.options).worstReturn;
 }
 
-function conditionSeed(seed: number, conditionIndex: number, episode: number): number {
-  // Distinct, reproducible attack-noise streams per condition and episode.
-  return (Math.imul(seed + 1, 0x9e3779b1) ^ Math.imul(conditionIndex + 1, 0x85ebca6b) ^ Math.imul(episode + 1, 0xc2b2ae35)) | 0;
-}
-
-/** The adversary of one expanded condition (undefined for the clean one); `advgym record` uses it too. */
-export function adversaryFor(condition: ExpandedCondition, policies: ExperimentPolicies, rng: Rng): AdversarialObservation | undefined {
-  const spec = condition.spec;
-  if (spec === undefined) return undefined;
-  const source = spec.threat === 'transfer' ? policies.substitute : policies.victim;
-  if (source === undefined) throw new UserError(`${condition.label}: a transfer attack needs a substitute model`);
-  const attack = attackEntry(spec.attack).make(attackOptionsOf(spec, condition.eps), condition.label);
-  return new AdversarialObservation({ victim: policies.victim, source, attack, timing: makeTiming(spec.timing), rng });
-}
-
-/** The models must read the env's observations, and the victim must have its actions. */
-export function checkPolicies(config: ExperimentConfig, policies: ExperimentPolicies, env: Env<Float32Array>): void {
-  const observationShape = env.observationSpace.shape;
-  for (const [role, policy] of Object.entries(policies) as [string, Policy | undefined][]) {
-    if (policy === undefined) continue;
-    if (policy.inputShape.join('x') !== observationShape.join('x')) {
-      throw new UserError(`${role}: model expects observations ${policy.inputShape.join('x')} but ${config.env.id} gives ${observationShape.join('x')}`);
-    }
-  }
-  for (const [role, policy] of Object.entries(policies) as [string, Policy | undefined][]) {
-    if (policy !== undefined && policy.actionCount !== env.actionSpace.n) {
-      // A substitute with other actions (a Seaquest model against Pong) would attack with losses over the wrong actions.
-      throw new FieldError(role, `model has ${policy.actionCount} actions but ${config.env.id} has ${env.actionSpace.n}`);
-    }
-  }
-}
-
+/** The sequential path: every unit in order, in this thread (`advgym run --workers 1`). */
 export function runExperiment(config: ExperimentConfig, policies: ExperimentPolicies, onProgress?: ProgressListener): ExperimentResult {
-  const env = makeEnv(config.env.id, config.env.options);
-  checkPolicies(config, policies, env);
-  const conditions = expandConditions(config);
-  const unknown = config.record.conditions.filter((label) => !conditions.some((c) => c.label === label));
-  if (unknown.length > 0) {
-    throw new UserError(`record.conditions: no condition labelled '${unknown[0]}'; labels: ${conditions.map((c) => `'${c.label}'`).join(', ')}`);
+  const runner = new UnitRunner(config, policies);
+  try {
+    const units = listUnits(config);
+    const results = units.map((unit, i) => {
+      const result = runner.run(unit);
+      onProgress?.(i + 1, units.length, result.record.condition);
+      return result;
+    });
+    return assembleResult(config, results);
+  } finally {
+    runner.close();
   }
-  const episodes: EpisodeRecord[] = [];
-  const steps: ExperimentResult['steps'] = [];
-  const gifs: ExperimentResult['gifs'] = [];
-  const total = conditions.length * config.episodes;
-  let done = 0;
-  conditions.forEach((condition, conditionIndex) => {
-    const record = config.record.conditions.includes(condition.label);
-    for (let episode = 0; episode < config.episodes; episode++) {
-      const rng = Rng.fromSeed(conditionSeed(config.seed, conditionIndex, episode));
-      const adversary = adversaryFor(condition, policies, rng);
-      const result = runEpisode(env, policies.victim, adversary, {
-        condition: condition.label,
-        episode,
-        seed: config.seed + episode,
-        keepSteps: config.perStepLogs,
-        recordFrames: record && episode === 0 ? config.record.maxFrames : 0,
-      });
-      episodes.push(result.record);
-      if (config.perStepLogs) steps.push({ condition: condition.label, episode, steps: result.steps });
-      if (result.frames.length > 0) gifs.push({ label: condition.label, frames: result.frames });
-      onProgress?.(++done, total, condition.label);
-    }
-  });
-  env.close();
+}
+
+/**
+ * The run's result from its units' results, in whatever order they arrived: sorted back into the
+ * sequential order (condition, then episode), so the summary is byte for byte a sequential run's.
+ */
+export function assembleResult(config: ExperimentConfig, results: readonly UnitResult[]): ExperimentResult {
+  const conditions = expandConditions(config);
+  const expected = conditions.length * config.episodes;
+  const ordered = [...results].sort((a, b) => a.condition - b.condition || a.episode - b.episode);
+  const ids = new Set(ordered.map(unitId));
+  if (ids.size !== expected || ordered.length !== expected) {
+    throw new Error(`assembling a run needs ${expected} distinct unit results, got ${ordered.length} (${ids.size} distinct)`);
+  }
+  const episodes = ordered.map((r) => r.record);
+  const steps = config.perStepLogs ? ordered.map((r) => ({ condition: r.record.condition, episode: r.episode, steps: r.steps ?? [] })) : [];
+  const gifs = ordered.flatMap((r) => (r.frames === undefined ? [] : [{ label: r.record.condition, frames: r.frames }]));
   return { conditions: summarize(config, conditions, episodes), episodes, steps, gifs };
 }
 

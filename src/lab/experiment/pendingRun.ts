@@ -1,0 +1,107 @@
+/**
+ * The life of a run folder while its units run. The folder is made first, with config.json and
+ * pending.json (how the run was started); each unit's result lands in units/<id>.json the moment it
+ * arrives, written atomically. A run whose submitter died is therefore a folder with some units and
+ * no summary: `advgym run --resume DIR` reads what is there and runs only the rest. When every unit
+ * is in, the usual files are written (runFolder.ts) and units/ and pending.json are removed.
+ */
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { fileErrorFrom, FileError } from '../../core/errors.ts';
+import { writeFileAtomic, writeJsonAtomic } from '../../core/files/atomicWrite.ts';
+import { readJsonObject } from '../../core/files/readJsonObject.ts';
+import { parseStrict } from '../../core/validation.ts';
+import { parseExperiment, type ExperimentConfig } from './config.ts';
+import { expandConditions } from './conditions.ts';
+import { createRunFolder, writeRunFolder, type RunMetadata } from './runFolder.ts';
+import type { ExperimentResult } from './runner.ts';
+import { decodeUnitResult, encodeUnitResult } from './unitFile.ts';
+import { listUnits, unitId, type UnitResult } from './units.ts';
+
+export const UNITS_DIR = 'units';
+export const PENDING_JSON = 'pending.json';
+
+const pendingSchema = z.strictObject({
+  configPath: z.string(),
+  startedAt: z.string(),
+  /** Set when the units go through a job queue: where, and under which queue name. */
+  queue: z.strictObject({ url: z.string(), name: z.string() }).optional(),
+});
+export type PendingInfo = z.output<typeof pendingSchema>;
+
+export interface PendingRun {
+  readonly dir: string;
+  readonly config: ExperimentConfig;
+  readonly info: PendingInfo;
+}
+
+/** A new run folder holding config.json and pending.json; no unit has run yet. */
+export function startRun(root: string, config: ExperimentConfig, info: PendingInfo, now = new Date()): PendingRun {
+  const dir = createRunFolder(root, config.name, now);
+  writeJsonAtomic(join(dir, 'config.json'), config);
+  writeJsonAtomic(join(dir, PENDING_JSON), info);
+  return { dir, config, info };
+}
+
+/** Re-opens a run folder for --resume; a folder that is not an unfinished run is exit 2. */
+export function openPendingRun(dir: string): PendingRun {
+  if (!existsSync(dir)) throw new FileError(dir, 'no such run folder');
+  if (existsSync(join(dir, 'summary.json')) && !existsSync(join(dir, PENDING_JSON))) throw new FileError(dir, 'this run is finished (it has a summary.json); nothing to resume');
+  const pendingPath = join(dir, PENDING_JSON);
+  if (!existsSync(pendingPath)) throw new FileError(dir, `not an unfinished run folder (no ${PENDING_JSON})`);
+  const info = parseStrict(pendingSchema, readJsonObject(pendingPath, 'the state of an unfinished run'), pendingPath);
+  const configPath = join(dir, 'config.json');
+  const config = parseExperiment(readJsonObject(configPath, "the run's config"), configPath);
+  return { dir, config, info };
+}
+
+export function saveUnit(dir: string, result: UnitResult): void {
+  writeFileAtomic(join(dir, UNITS_DIR, `${unitId(result)}.json`), encodeUnitResult(result));
+}
+
+/**
+ * The units already finished in a run folder. Each must be one of this run's units (its label and
+ * seed match the config): a file from another run is an error, not a silently mixed summary.
+ */
+export function finishedUnits(run: PendingRun): UnitResult[] {
+  const folder = join(run.dir, UNITS_DIR);
+  if (!existsSync(folder)) return [];
+  const conditions = expandConditions(run.config);
+  const wanted = new Set(listUnits(run.config).map(unitId));
+  const results: UnitResult[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch (error) {
+    throw fileErrorFrom(folder, 'list the finished units', error);
+  }
+  for (const name of names.sort()) {
+    if (name.startsWith('.') || !name.endsWith('.json')) continue; // temp files of a write that never finished
+    const path = join(folder, name);
+    let result: UnitResult;
+    try {
+      result = decodeUnitResult(readFileSync(path, 'utf8'), path);
+    } catch (error) {
+      throw new FileError(path, `not a unit result of this run (${(error instanceof Error ? error.message : String(error)).split('\n')[0]})`);
+    }
+    const label = conditions[result.condition]?.label;
+    if (!wanted.has(unitId(result)) || name !== `${unitId(result)}.json` || result.record.condition !== label || result.record.seed !== run.config.seed + result.episode) {
+      throw new FileError(path, "not a unit result of this run (its condition, episode or seed differ from the run's config)");
+    }
+    results.push(result);
+  }
+  return results;
+}
+
+/** Writes the finished run's files, then drops the per-unit files they were assembled from. */
+export function finishRun(run: PendingRun, result: ExperimentResult, metadata: RunMetadata, gif: { fps: number; scale: number }): void {
+  writeRunFolder(run.dir, run.config, result, metadata, gif);
+  rmSync(join(run.dir, PENDING_JSON), { force: true });
+  rmSync(join(run.dir, UNITS_DIR), { recursive: true, force: true });
+}
+
+/** A run's --resume hint, for messages when a run stops part way. */
+export function resumeHint(run: PendingRun): string {
+  return `advgym run --resume ${run.dir}`;
+}

@@ -1,0 +1,103 @@
+/**
+ * A fixed set of unit threads (unitThread.ts) fed from one queue of tasks: each idle thread takes
+ * the next unit. Results come back in completion order; the caller persists and assembles them.
+ */
+import { Worker } from 'node:worker_threads';
+import { UserError } from '../../core/errors.ts';
+import type { BackendChoice } from '../../core/tensor/backend.ts';
+import type { ExperimentConfig } from '../experiment/config.ts';
+import type { UnitResult, WorkUnit } from '../experiment/units.ts';
+import type { RunModels } from './modelRef.ts';
+import type { ThreadReply, ThreadSetup, UnitTask } from './threadProtocol.ts';
+
+const TSX_API = import.meta.resolve('tsx/esm/api');
+const THREAD_ENTRY = new URL('./unitThread.ts', import.meta.url).href;
+// Threads inherit no tsx loader hooks (see agents/a3c/spawn.ts): register tsx, then import the entry.
+const BOOTSTRAP = `import(${JSON.stringify(TSX_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(THREAD_ENTRY)}); });`;
+
+interface Pending {
+  readonly task: UnitTask;
+  readonly resolve: (result: UnitResult) => void;
+  readonly reject: (error: Error) => void;
+}
+
+interface Thread {
+  readonly worker: Worker;
+  current: Pending | undefined;
+  alive: boolean;
+}
+
+export class UnitThreadPool {
+  private readonly threads: Thread[] = [];
+  private readonly waiting: Pending[] = [];
+  private nextId = 0;
+  private fatal: Error | undefined;
+
+  constructor(size: number, backend: BackendChoice) {
+    const setup: ThreadSetup = { backend };
+    for (let i = 0; i < size; i++) {
+      const thread: Thread = { worker: new Worker(BOOTSTRAP, { eval: true, workerData: setup }), current: undefined, alive: true };
+      thread.worker.on('message', (reply: ThreadReply) => this.onReply(thread, reply));
+      thread.worker.on('error', (error) => this.onDeath(thread, error));
+      thread.worker.on('exit', (code) => this.onDeath(thread, new Error(`a unit thread exited with code ${code}`)));
+      this.threads.push(thread);
+    }
+  }
+
+  get size(): number {
+    return this.threads.length;
+  }
+
+  run(config: ExperimentConfig, models: RunModels, unit: WorkUnit): Promise<UnitResult> {
+    if (this.fatal !== undefined) return Promise.reject(this.fatal);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ task: { id: this.nextId++, config, models, unit }, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.threads.map((t) => { t.alive = false; return t.worker.terminate(); }));
+  }
+
+  private dispatch(): void {
+    for (const thread of this.threads) {
+      if (!thread.alive || thread.current !== undefined) continue;
+      const next = this.waiting.shift();
+      if (next === undefined) return;
+      thread.current = next;
+      thread.worker.postMessage(next.task);
+    }
+  }
+
+  private onReply(thread: Thread, reply: ThreadReply): void {
+    if (reply.type === 'error' && reply.id === -1) {
+      this.failAll(new UserError(reply.message, reply.exitCode));
+      return;
+    }
+    const current = thread.current;
+    if (current === undefined || current.task.id !== reply.id) return;
+    thread.current = undefined;
+    if (reply.type === 'result') current.resolve(reply.result);
+    else current.reject(new UserError(reply.message, reply.exitCode));
+    this.dispatch();
+  }
+
+  private onDeath(thread: Thread, error: Error): void {
+    if (!thread.alive) return;
+    thread.alive = false;
+    thread.current?.reject(error);
+    thread.current = undefined;
+    if (this.threads.every((t) => !t.alive)) this.failAll(error);
+    else this.dispatch();
+  }
+
+  private failAll(error: Error): void {
+    this.fatal = error;
+    for (const pending of this.waiting.splice(0)) pending.reject(error);
+    for (const thread of this.threads) {
+      thread.current?.reject(error);
+      thread.current = undefined;
+    }
+  }
+}
