@@ -5,6 +5,7 @@
  */
 import { a3cAlgorithm } from '../a3c/algorithm.ts';
 import { bcAlgorithm } from '../bc/algorithm.ts';
+import { distillAlgorithm } from '../distill/algorithm.ts';
 import { dqnAlgorithm } from '../dqn/algorithm.ts';
 import type { Algorithm } from '../training/algorithm.ts';
 
@@ -12,6 +13,7 @@ export const ALGORITHMS: readonly Algorithm[] = [
   dqnAlgorithm,
   a3cAlgorithm,
   bcAlgorithm,
+  distillAlgorithm,
   // one line per algorithm
 ];
 
