@@ -16,6 +16,15 @@ import * as tfl from '@tensorflow/tfjs-layers';
 
 export type Architecture = 'dqn2013' | 'nature2015' | 'patch6';
 
+/**
+ * tfjs initializers take seed 0 as "no seed" (Math.random), so a layer whose running seed hit 0
+ * (a run seed drawing -1, then next++) was initialized differently every time. 0 maps to a fixed
+ * other value; every other seed is unchanged, so existing runs keep their weights.
+ */
+function initializerSeed(seed: number): number {
+  return seed === 0 ? 0x5eed : seed;
+}
+
 /** Conv layers [filters, kernel size, stride] of each architecture's trunk. */
 const TRUNKS: Record<Architecture, ReadonlyArray<readonly [number, number, number]>> = {
   dqn2013: [
@@ -35,7 +44,7 @@ const TRUNKS: Record<Architecture, ReadonlyArray<readonly [number, number, numbe
 
 export function buildQNetwork(inputShape: readonly [number, number, number], actionCount: number, seed: number, architecture: Architecture = 'dqn2013'): tfl.LayersModel {
   let next = seed;
-  const init = (): ReturnType<typeof tfl.initializers.heNormal> => tfl.initializers.heNormal({ seed: next++ });
+  const init = (): ReturnType<typeof tfl.initializers.heNormal> => tfl.initializers.heNormal({ seed: initializerSeed(next++) });
   const conv = (filters: number, kernelSize: number, strides: number, first = false): tfl.layers.Layer =>
     tfl.layers.conv2d({ filters, kernelSize, strides, activation: 'relu', kernelInitializer: init(), ...(first ? { inputShape: [...inputShape] } : {}) });
   const trunk = TRUNKS[architecture].map(([filters, kernelSize, strides], i) => conv(filters, kernelSize, strides, i === 0));
@@ -44,7 +53,7 @@ export function buildQNetwork(inputShape: readonly [number, number, number], act
       ...trunk,
       tfl.layers.flatten(),
       tfl.layers.dense({ units: architecture === 'nature2015' ? 512 : 256, activation: 'relu', kernelInitializer: init() }),
-      tfl.layers.dense({ units: actionCount, kernelInitializer: tfl.initializers.glorotUniform({ seed: next++ }) }),
+      tfl.layers.dense({ units: actionCount, kernelInitializer: tfl.initializers.glorotUniform({ seed: initializerSeed(next++) }) }),
     ],
   });
 }
@@ -92,7 +101,7 @@ function buildHeadedNetwork(
   headNames: readonly ('policy' | 'value')[],
 ): tfl.LayersModel {
   let next = seed;
-  const init = (): ReturnType<typeof tfl.initializers.heNormal> => tfl.initializers.heNormal({ seed: next++ });
+  const init = (): ReturnType<typeof tfl.initializers.heNormal> => tfl.initializers.heNormal({ seed: initializerSeed(next++) });
   const input = tfl.input({ shape: [...inputShape] });
   let x = input as tfl.SymbolicTensor;
   if (architecture === 'mlp') {
@@ -112,8 +121,8 @@ function buildHeadedNetwork(
   const policySeed = next++;
   const valueSeed = next++;
   const heads = {
-    policy: () => tfl.layers.dense({ units: actionCount, name: 'policy_logits', kernelInitializer: tfl.initializers.randomNormal({ mean: 0, stddev: 0.01, seed: policySeed }) }).apply(x) as tfl.SymbolicTensor,
-    value: () => tfl.layers.dense({ units: 1, name: 'value', kernelInitializer: tfl.initializers.glorotUniform({ seed: valueSeed }) }).apply(x) as tfl.SymbolicTensor,
+    policy: () => tfl.layers.dense({ units: actionCount, name: 'policy_logits', kernelInitializer: tfl.initializers.randomNormal({ mean: 0, stddev: 0.01, seed: initializerSeed(policySeed) }) }).apply(x) as tfl.SymbolicTensor,
+    value: () => tfl.layers.dense({ units: 1, name: 'value', kernelInitializer: tfl.initializers.glorotUniform({ seed: initializerSeed(valueSeed) }) }).apply(x) as tfl.SymbolicTensor,
   };
   return tfl.model({ inputs: input, outputs: headNames.map((name) => heads[name]()) });
 }

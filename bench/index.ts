@@ -5,6 +5,7 @@
 import { runA3cBench } from './a3c.ts';
 import { runAdversaryBench } from './adversary.ts';
 import { runBackendBench } from './backend.ts';
+import { runDefenseBench } from './defense.ts';
 import { runDqnBench } from './dqn.ts';
 import { runEnvBench } from './envs.ts';
 import { runExperimentBench } from './experiment.ts';
@@ -18,4 +19,5 @@ await runSweepBench();
 await runAdversaryBench();
 await runA3cBench();
 await runDqnBench();
+await runDefenseBench();
 await runViewerBench();

@@ -15,6 +15,8 @@ import { nStepReturns } from './returns.ts';
 import { SharedParams, clipScale, l2Norm } from './sharedParams.ts';
 import { clipReward } from '../training/clipReward.ts';
 import { LifeLossTracker } from '../training/lifeLoss.ts';
+import type { ObservationHook } from '../training/observationHook.ts';
+import { LayersPolicy } from '../layersPolicy.ts';
 
 /** Policy probabilities and value for one observation, with the local weights. */
 function forward(model: tfl.LayersModel, observation: Float32Array, inputShape: readonly number[]): { logits: Float32Array; value: number } {
@@ -43,12 +45,23 @@ export function sampleFromLogits(logits: ArrayLike<number>, rng: Rng): number {
   return weights.length - 1;
 }
 
-export function runActorLearner(setup: WorkerSetup, env: Env<Float32Array>, post: (message: WorkerMessage) => void): void {
+/** The hook's transform of observations [n, ...inputShape] as a plain array (the observation itself when it passes unchanged). */
+function transformed(transform: NonNullable<ObservationHook['act']>, policy: LayersPolicy, observations: Float32Array, n: number, inputShape: readonly [number, number, number], rng: Rng, step: number): Float32Array {
+  return tf.tidy(() => {
+    const obs = tf.tensor4d(observations, [n, ...inputShape]);
+    const out = transform(policy, obs, rng, step);
+    return out === obs ? observations : (out.dataSync() as Float32Array).slice();
+  });
+}
+
+export function runActorLearner(setup: WorkerSetup, env: Env<Float32Array>, post: (message: WorkerMessage) => void, hook?: ObservationHook): void {
   const { config, index, inputShape } = setup;
   const shared = new SharedParams(setup.buffers);
   const size = inputShape[0] * inputShape[1] * inputShape[2];
   // Weights come from the shared vector before every rollout; the init seed does not matter here.
   const model = buildActorCritic(inputShape, setup.actionCount, 0, config.network);
+  // The hook attacks the local network (the shared weights copied in before each rollout).
+  const policy = hook === undefined ? undefined : new LayersPolicy(model);
   const rng = Rng.fromSeed(setup.seed);
   const lives = new LifeLossTracker(config.terminalOnLifeLoss);
   const resetEnv = (): Float32Array => {
@@ -80,9 +93,11 @@ export function runActorLearner(setup: WorkerSetup, env: Env<Float32Array>, post
     values.length = 0;
     let bootstrap = 0;
     for (let t = 0; t < config.tMax; t++) {
-      const { logits, value } = forward(model, observation, inputShape);
+      // Adversarial training's 'act': the policy acts on (and the rollout keeps) what it was shown.
+      const seen = hook?.act === undefined ? observation : transformed(hook.act, policy as LayersPolicy, observation, 1, inputShape, rng, shared.globalSteps());
+      const { logits, value } = forward(model, seen, inputShape);
       const action = sampleFromLogits(logits, rng);
-      observations.set(observation, t * size);
+      observations.set(seen, t * size);
       actions[t] = action;
       values.push(value);
       const result = env.step(action);
@@ -105,9 +120,12 @@ export function runActorLearner(setup: WorkerSetup, env: Env<Float32Array>, post
     }
     const n = rewards.length;
     const { returns, advantages } = nStepReturns(rewards, terminals, values, bootstrap, config.gamma);
+    const rollout = observations.subarray(0, n * size);
+    // Adversarial training's 'learn': the loss sees the rollout's states attacked.
+    const learnOn = hook?.learn === undefined ? rollout : transformed(hook.learn, policy as LayersPolicy, rollout, n, inputShape, rng, shared.globalSteps());
     const result = actorCriticGradient(
       model,
-      { observations: observations.subarray(0, n * size), actions: actions.subarray(0, n), returns, advantages },
+      { observations: learnOn, actions: actions.subarray(0, n), returns, advantages },
       config,
     );
     const norm = l2Norm(result.gradient);

@@ -13,7 +13,7 @@ export const a3cAlgorithm = defineAlgorithm({
   backendField: 'backend',
   recordedConfig: (outDir) => readJsonObject(join(outDir, 'config.json'), 'the recorded config of the run to resume'),
   train: async (config, outDir, options) => {
-    const result = await trainA3c(config, { outDir, resume: options.resume, force: options.force, progress: options.progress, observationHook: options.observationHook });
+    const result = await trainA3c(config, { outDir, resume: options.resume, force: options.force, progress: options.progress, observationHook: options.observationHook, observationHookModule: options.observationHookModule });
     return { step: result.globalSteps, stoppedBy: result.interrupted ? 'interrupted' : 'done', signal: result.signal };
   },
 });

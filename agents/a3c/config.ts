@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { parseStrict } from '../../src/core/validation.ts';
+import { adversarialTrainingSchema } from '../training/adversarialTraining.ts';
 
 export const a3cConfigSchema = z.strictObject({
   /** Env id for makeEnv, e.g. 'Pong-v0' or 'Seaquest-v0'. */
@@ -55,6 +56,18 @@ export const a3cConfigSchema = z.strictObject({
   evalEpisodes: z.int().min(0).default(10),
   /** Tensor backend inside the workers ('auto' = node > wasm > cpu). */
   backend: z.enum(['auto', 'node', 'wasm', 'cpu']).default('auto'),
+  /**
+   * A model folder (e.g. models/pong-a3c) whose weights start a fresh run; RMSProp statistics and
+   * counters start afresh. RADIAL-A3C (Oikarinen et al. 2021) fine-tunes pretrained agents this way. null = seeded init.
+   */
+  initFrom: z.string().min(1).nullable().default(null),
+  /**
+   * Adversarial training (agents/training/adversarialTraining.ts); null = off. 'act': a worker samples
+   * its action from the policy at the attacked observation and learns on that observation (on-policy:
+   * log pi(a|s') is what it sampled from); 'learn': each rollout's observations are attacked before
+   * the loss. Needs the lab's hook module (`advgym train a3c` passes it).
+   */
+  adversarialTraining: adversarialTrainingSchema.nullable().default(null),
 });
 
 export type A3cConfigInput = z.input<typeof a3cConfigSchema>;

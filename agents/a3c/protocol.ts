@@ -16,6 +16,10 @@ export interface WorkerSetup {
    * instead of makeEnv (tests use it for tiny envs and for an env that crashes on purpose).
    */
   readonly envModule?: string;
+  /** File URL of a module exporting createObservationHook(options) (agents/training/observationHook.ts ObservationHookModule): adversarial training. */
+  readonly observationHookModule?: string;
+  /** JSON options for createObservationHook. */
+  readonly observationHookOptions?: unknown;
   /** Post a 'stats' message every this many updates, and once more when the worker finishes. */
   readonly statsEveryUpdates: number;
 }

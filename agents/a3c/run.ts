@@ -21,6 +21,7 @@ import type { A3cConfig } from './config.ts';
 import type { WorkerMessage, WorkerSetup } from './protocol.ts';
 import { SharedParams, parameterCount } from './sharedParams.ts';
 import { spawnActorLearner } from './spawn.ts';
+import type { ObservationHookModule } from '../training/observationHook.ts';
 
 /** The run failed: a worker (workerIndex) threw, exited early or hit a NaN, or (undefined) it stalled. */
 export class A3cWorkerError extends Error {
@@ -49,6 +50,8 @@ export interface A3cRunOptions {
   readonly resume?: { readonly weights: Float32Array; readonly meanSquare: Float32Array; readonly steps: number };
   /** Module exporting createEnv(id, options) to use instead of makeEnv (tests). */
   readonly envModule?: string;
+  /** The training-observation hook's module route (adversarial training), imported by each worker. */
+  readonly observationHookModule?: ObservationHookModule;
   readonly statsEveryUpdates?: number;
   /** A run with no worker message and no step progress for this long fails (default 120 s). */
   readonly stallTimeoutMs?: number;
@@ -165,6 +168,7 @@ export async function runA3c(options: A3cRunOptions): Promise<A3cRunResult> {
         actionCount: options.actionCount,
         statsEveryUpdates: options.statsEveryUpdates ?? 100,
         ...(options.envModule === undefined ? {} : { envModule: options.envModule }),
+        ...(options.observationHookModule === undefined ? {} : { observationHookModule: options.observationHookModule.url, observationHookOptions: options.observationHookModule.options }),
       };
       const thread = spawnActorLearner(setup);
       threads.push(thread);

@@ -9,7 +9,7 @@
  */
 import { FieldError } from '../../src/core/errors.ts';
 import { checkTrainingOut, runTraining } from '../training/harness.ts';
-import type { ObservationHook } from '../training/observationHook.ts';
+import type { ObservationHook, ObservationHookModule } from '../training/observationHook.ts';
 import type { TrainingProgress } from '../training/progress.ts';
 import type { A3cConfig } from './config.ts';
 import { A3cTraining } from './training.ts';
@@ -28,8 +28,10 @@ export interface TrainA3cOptions {
   readonly envModule?: string | undefined;
   /** Give up if the global step count does not move for this many seconds. */
   readonly stallTimeoutSeconds?: number | undefined;
-  /** Not supported by A3C yet (see training.ts); refused rather than ignored. */
+  /** An in-process hook cannot reach the worker threads (training.ts): refused unless the module route is given too. */
   readonly observationHook?: ObservationHook | undefined;
+  /** The hook's module route (src/lab/defense/workerHook.ts observationHookModule builds it from the config). */
+  readonly observationHookModule?: ObservationHookModule | undefined;
 }
 
 export interface A3cResult {
@@ -49,7 +51,13 @@ export interface A3cResult {
 }
 
 export async function trainA3c(config: A3cConfig, options: TrainA3cOptions): Promise<A3cResult> {
-  if (options.observationHook !== undefined) throw new FieldError('observationHook', 'A3C does not take a training-observation hook yet (its learners run in worker threads; see agents/a3c/training.ts)');
+  const module = options.observationHookModule;
+  if (options.observationHook !== undefined && module === undefined) {
+    throw new FieldError('observationHook', 'A3C learners run in worker threads, where a function cannot go: pass observationHookModule (a module URL + JSON options; see agents/a3c/training.ts)');
+  }
+  if (config.adversarialTraining !== null && module === undefined) {
+    throw new FieldError('adversarialTraining', 'needs observationHookModule (src/lab/defense/workerHook.ts observationHookModule(config.adversarialTraining); `advgym train a3c` does this)');
+  }
   checkTrainingOut(options.outDir, options);
   const learner = await A3cTraining.create(config, options);
   const progress: TrainingProgress | undefined = options.progress ?? (options.log === undefined ? undefined : { update: () => undefined, log: options.log, stop: () => undefined });

@@ -8,11 +8,11 @@
  * asynchronous updates is not reproducible with more than one worker).
  *
  * Training-observation hook: the workers are threads, and functions do not cross into them. The
- * way in is the one the `envModule` test seam uses: WorkerSetup would carry `observationHookModule`
- * (a file URL of a module exporting `createObservationHook(options): ObservationHook`) plus JSON
- * options; worker.ts imports it and actorLearner.ts applies `act` to the observation it samples its
- * action from and `learn` to the rollout's observation batch before the loss. Not wired yet: DQN
- * has the hook; A3C accepts none (trainA3c refuses one rather than ignoring it).
+ * way in is the one the `envModule` test seam uses: WorkerSetup carries `observationHookModule`
+ * (a file URL of a module exporting `createObservationHook(options): ObservationHook`, e.g. the
+ * lab's src/lab/defense/workerHook.ts) plus JSON options; worker.ts imports it and actorLearner.ts
+ * applies `act` to the observation it samples its action from and `learn` to the rollout's
+ * observation batch before the loss. An in-process hook function alone is refused (trainA3c).
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +28,8 @@ import type { Policy } from '../policy.ts';
 import type { GradeSettings } from '../training/grade.ts';
 import type { Cadence, HarnessState, Learner, Metrics, RunContext, StartResult } from '../training/learner.ts';
 import type { TrainingLog } from '../training/trainingLog.ts';
+import type { ObservationHookModule } from '../training/observationHook.ts';
+import { loadModel } from '../../src/core/tensor/fileIO.ts';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint, type A3cState } from './checkpoint.ts';
 import type { A3cConfig } from './config.ts';
 import { A3C_TRAINING_COLUMNS, EpisodeLog } from './episodeLog.ts';
@@ -41,6 +43,8 @@ export interface A3cTrainingOptions {
   readonly envModule?: string | undefined;
   /** Give up if the global step count does not move for this many seconds. */
   readonly stallTimeoutSeconds?: number | undefined;
+  /** The observation hook's module route (adversarial training; agents/training/observationHook.ts). */
+  readonly observationHookModule?: ObservationHookModule | undefined;
 }
 
 async function envFactory(config: A3cConfig, envModule: string | undefined): Promise<() => Env<Float32Array>> {
@@ -119,6 +123,7 @@ export class A3cTraining implements Learner {
   async start(outDir: string, resume: boolean, log: (line: string) => void): Promise<StartResult> {
     const { config } = this;
     if (!resume) {
+      if (config.initFrom !== null) await this.initFrom(config.initFrom, log);
       log(`A3C on ${config.env}: ${this.workers} worker(s), t_max ${config.tMax}, ${config.totalSteps} steps; model folder ${outDir}`);
       return { step: 0, harness: { wallSeconds: 0, bestEvalReturn: null } };
     }
@@ -143,6 +148,23 @@ export class A3cTraining implements Learner {
     if (loaded.episodesMissing) log(`${join(outDir, 'episodes.csv')} is missing: the episode record (and the learning curve) starts empty at step ${loaded.state.globalSteps}`);
     log(`A3C on ${config.env}: ${this.workers} worker(s), t_max ${config.tMax}, ${config.totalSteps} steps (resuming at ${loaded.state.globalSteps}, segment ${loaded.state.segments + 1}); model folder ${outDir}`);
     return { step: loaded.state.globalSteps, harness: { wallSeconds: loaded.state.wallTimeSeconds, bestEvalReturn: null } };
+  }
+
+  /** Weights of a model folder (config.initFrom) as the fresh run's starting point. */
+  private initial: Float32Array | undefined;
+
+  private async initFrom(dir: string, log: (line: string) => void): Promise<void> {
+    const source = await loadModel(dir);
+    try {
+      const weights = readFlatWeights(source);
+      const size = readFlatWeights(this.model).length;
+      if (weights.length !== size) throw new FieldError('initFrom', `${dir} holds ${weights.length} parameters, this config's network ${size} (check network and env)`);
+      writeFlatWeights(this.model, weights);
+      this.initial = weights;
+      log(`starting from the weights of ${dir} (RMSProp statistics and counters fresh)`);
+    } finally {
+      source.dispose();
+    }
   }
 
   metrics(): Metrics {
@@ -170,7 +192,13 @@ export class A3cTraining implements Learner {
     // config keeps the user's seed.
     const runConfig: A3cConfig = segment === 0 ? config : { ...config, seed: (config.seed ^ Math.imul(segment, 0x9e3779b1)) | 0 };
     const previousUpdates = this.previous?.updates ?? 0;
-    const resume = this.previous === undefined ? undefined : { weights: readFlatWeights(this.model), meanSquare: this.meanSquare, steps: this.globalSteps };
+    // A fresh run from initFrom starts the shared parameters at those weights (fresh RMSProp, step 0).
+    const resume =
+      this.previous !== undefined
+        ? { weights: readFlatWeights(this.model), meanSquare: this.meanSquare, steps: this.globalSteps }
+        : this.initial !== undefined
+          ? { weights: this.initial, meanSquare: new Float32Array(this.initial.length), steps: 0 }
+          : undefined;
     let failure: unknown;
     const result = await runA3c({
       config: runConfig,
@@ -179,6 +207,7 @@ export class A3cTraining implements Learner {
       actionCount: this.actionCount,
       ...(resume === undefined ? {} : { resume }),
       ...(this.options.envModule === undefined ? {} : { envModule: this.options.envModule }),
+      ...(this.options.observationHookModule === undefined ? {} : { observationHookModule: this.options.observationHookModule }),
       statsEveryUpdates: 20,
       ...(this.options.stallTimeoutSeconds === undefined ? {} : { stallTimeoutMs: this.options.stallTimeoutSeconds * 1000 }),
       onEpisode: (episode) => this.episodes.episodes.push({ step: episode.globalSteps, worker: episode.worker, return: episode.return, length: episode.length, wallSeconds: ctx.wallSeconds() }),

@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { makeEnv, type EnvOptions } from '../../envs/index.ts';
 import type { Env } from '../../src/core/gym/env.ts';
 import { initBackend } from '../../src/core/tensor/backend.ts';
+import type { ObservationHook } from '../training/observationHook.ts';
 import { runActorLearner } from './actorLearner.ts';
 import type { WorkerMessage, WorkerSetup } from './protocol.ts';
 
@@ -22,11 +23,20 @@ async function createEnv(): Promise<Env<Float32Array>> {
   return module.createEnv(setup.config.env, setup.config.envOptions);
 }
 
+/** The training-observation hook, built inside this thread by the module the main thread named (a URL: no import of the lab here). */
+async function createHook(): Promise<ObservationHook | undefined> {
+  if (setup.observationHookModule === undefined) return undefined;
+  const module = (await import(setup.observationHookModule)) as { createObservationHook?: (options: unknown) => ObservationHook };
+  if (typeof module.createObservationHook !== 'function') throw new Error(`${setup.observationHookModule} exports no createObservationHook(options)`);
+  return module.createObservationHook(setup.observationHookOptions);
+}
+
 try {
   const backend = await initBackend(setup.config.backend);
   const env = await createEnv();
+  const hook = await createHook();
   post({ type: 'ready', index: setup.index, backend });
-  runActorLearner(setup, env, post);
+  runActorLearner(setup, env, post, hook);
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);
   post({ type: 'error', index: setup.index, message: message.split('\n')[0] ?? message, ...(error instanceof Error && error.stack ? { stack: error.stack } : {}) });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { writeJsonAtomic } from '../../src/core/files/atomicWrite.ts';
-import { FileError } from '../../src/core/errors.ts';
+import { FieldError, FileError } from '../../src/core/errors.ts';
 import { adam } from '../../src/core/tensor/adam.ts';
 import { loadModel, loadOptimizer, saveModel, saveOptimizer } from '../../src/core/tensor/fileIO.ts';
 import { buildQNetwork } from '../networks.ts';
@@ -91,6 +91,31 @@ export async function loadDqnCheckpoint(outDir: string, config: DqnConfig, actio
 export function makeLearner(online: tfl.LayersModel, target: tfl.LayersModel, optimizer: tf.Optimizer, config: DqnConfig, shape: [number, number, number], actionCount: number): DqnLearner {
   if (config.quantiles === 0) return new DqnLearner(online, target, optimizer, config);
   return new DqnLearner(online, target, optimizer, config, { foldedNetwork: buildQNetwork(shape, actionCount, 0, config.architecture) });
+}
+
+/**
+ * Copies a model folder's weights (config.initFrom) into freshly built nets of the config's
+ * architecture. A plain Q-network (what model folders hold: a quantile net is saved folded) feeding
+ * a quantile config spreads each Q-value over its quantiles, as resuming a plain checkpoint does.
+ */
+export async function initFromModel(dir: string, nets: readonly tfl.LayersModel[], quantiles: number): Promise<void> {
+  const source = await loadModel(dir);
+  try {
+    const shapes = (model: tfl.LayersModel): string => model.getWeights().map((w) => w.shape.join('x')).join(', ');
+    const plainOutputs = source.outputs[0]?.shape[1] ?? 0;
+    const netOutputs = nets[0]?.outputs[0]?.shape[1] ?? 0;
+    const spread = quantiles > 0 && plainOutputs !== netOutputs;
+    const weights = spread ? spreadQWeights(source.getWeights(), quantiles) : source.getWeights();
+    for (const net of nets) {
+      const wanted = net.getWeights().map((w) => w.shape.join('x')).join(', ');
+      const given = weights.map((w) => w.shape.join('x')).join(', ');
+      if (wanted !== given) throw new FieldError('initFrom', `${dir} holds weights [${shapes(source)}] that do not fit this config's network [${wanted}] (check architecture and quantiles)`);
+      net.setWeights(weights);
+    }
+    if (spread) tf.dispose(weights);
+  } finally {
+    source.dispose();
+  }
 }
 
 /** Reads the config a checkpoint was trained with (for resume without a config file). */

@@ -5,6 +5,30 @@
  */
 import { z } from 'zod';
 import { parseStrict } from '../../src/core/validation.ts';
+import { adversarialTrainingSchema } from '../training/adversarialTraining.ts';
+
+/**
+ * SA-DQN's state-adversarial hinge regularizer with the PGD solver (Zhang et al. 2020;
+ * agents/dqn/saRegularizer.ts). Defaults from chenhongge/SA_DQN defaults.json / Pong_pgd.json.
+ */
+export const saRegularizerSchema = z.strictObject({
+  /** Weight of the hinge in the loss (SA_DQN defaults.json: kappa 0.005). */
+  kappa: z.number().min(0).default(0.005),
+  /** Final l-inf radius in [0,1] pixels (SA_DQN: 0.00392 = 1/255). */
+  eps: z.number().min(0).max(1).default(1 / 255),
+  /** Agent steps over which eps grows linearly from 0 (SA_DQN: schedule_length 4M; ours shorter for fine-tuning). 0 = full eps at once. */
+  epsRampSteps: z.int().min(0).default(100_000),
+  /** Step where the ramp starts (SA_DQN from scratch: schedule_start 1.5M; 0 when fine-tuning a trained agent, as RADIAL). */
+  epsRampStart: z.int().min(0).default(0),
+  /** PGD iterations of the inner maximization (SA_DQN defaults.json training attack: niters 5; it tests with 10). */
+  pgdSteps: z.int().min(1).max(100).default(5),
+  /** PGD starts at a random point of the ball (SA_DQN: random_start true). */
+  randomStart: z.boolean().default(true),
+  /** The hinge's margin c: max(0, max_{a != a*} Q(s', a) - Q(s', a*) + c) (SA_DQN: hinge_c 1). */
+  margin: z.number().min(0).default(1),
+});
+
+export type SaRegularizerConfig = z.output<typeof saRegularizerSchema>;
 
 export const dqnConfigSchema = z.strictObject({
   /** Registered env id (envs/index.ts). */
@@ -116,6 +140,16 @@ export const dqnConfigSchema = z.strictObject({
   saveReplay: z.boolean().default(false),
   /** First agent step that may be snapshotted: averaging wants the annealed end of a run, not its start. */
   snapshotStart: z.int().min(0).default(0),
+  /**
+   * A model folder (e.g. models/pong-dqn) whose weights start a fresh run, online and target (a
+   * plain Q-network spreads into a quantile net as on resume); Adam, counters and replay start
+   * afresh. RADIAL (Oikarinen et al. 2021) fine-tunes pretrained agents this way. null = random init.
+   */
+  initFrom: z.string().min(1).nullable().default(null),
+  /** Adversarial training (agents/training/adversarialTraining.ts); null = off. Needs the lab's hook (`advgym train dqn` builds it). */
+  adversarialTraining: adversarialTrainingSchema.nullable().default(null),
+  /** SA-DQN's hinge regularizer, PGD solver (Zhang et al. 2020); null = off. Needs the lab's hook (`advgym train dqn` builds it). */
+  saRegularizer: saRegularizerSchema.nullable().default(null),
 });
 
 export type DqnConfig = z.output<typeof dqnConfigSchema>;

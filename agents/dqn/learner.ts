@@ -12,6 +12,7 @@ import { FusedAdam } from '../../src/core/tensor/adam.ts';
 import { chainParameterGradients, traceChainNet, type ChainNet } from '../chainParameterGradient.ts';
 import type { ReplayBatch } from './replayBuffer.ts';
 import { foldQuantileWeights, meanOfQuantiles, quantileHuberGradient, quantileHuberLoss, quantilesOfAction, quantileTargets } from './quantiles.ts';
+import { saHinge } from './saRegularizer.ts';
 import { huberLoss, tdTargets } from './tdTargets.ts';
 
 export interface LearnerSettings {
@@ -27,8 +28,24 @@ export interface LearnerSettings {
 
 /** What one update reports: the batch's loss and each sample's TD error, target minus Q(s, a), before the step. */
 export interface UpdateResult {
+  /** The whole loss: TD loss plus the SA regularizer's kappa-weighted hinge when it is on. */
   readonly loss: number;
   readonly tdErrors: Float32Array;
+}
+
+/**
+ * SA-DQN's regularizer in the update (saRegularizer.ts): the hinge at the worst states, weighted by
+ * kappa, is added to the TD loss, and its parameter gradient (a second backward pass, at the worst
+ * states) to the TD gradient before clipping and the optimizer step.
+ */
+export interface SaRegularizerSettings {
+  readonly kappa: number;
+  readonly margin: number;
+  /**
+   * The worst state of the eps-ball for each batch state, found against the current (pre-step) net.
+   * Returning obs itself (eps 0 during the ramp's start) skips the regularizer for this update.
+   */
+  readonly worstState: (obs: tf.Tensor4D) => tf.Tensor4D;
 }
 
 export interface LearnerOptions {
@@ -50,6 +67,9 @@ export class DqnLearner {
   private readonly foldedNetwork: tfl.LayersModel | undefined;
   /** Replaces each replay batch's states before the loss (the training-observation hook). */
   private observationHook: ((obs: tf.Tensor4D) => tf.Tensor4D) | undefined;
+  private saRegularizer: SaRegularizerSettings | undefined;
+  /** The last update's regularizer loss (kappa * mean hinge; 0 when off or skipped). */
+  lastRegularizerLoss = 0;
 
   constructor(
     readonly online: tfl.LayersModel,
@@ -106,6 +126,11 @@ export class DqnLearner {
     this.observationHook = hook;
   }
 
+  /** Sets (or clears) SA-DQN's hinge regularizer (SaRegularizerSettings). */
+  setSaRegularizer(settings: SaRegularizerSettings | undefined): void {
+    this.saRegularizer = settings;
+  }
+
   /** Copies the online weights into the target network. */
   syncTarget(): void {
     const weights = this.online.getWeights();
@@ -138,10 +163,12 @@ export class DqnLearner {
         gamma,
         ...(alpha > 0 ? { advantageLearning: { alpha, qTarget: this.target.predict(obs) as tf.Tensor2D, actionMask } } : {}),
       });
-      const { chosen, grads } =
-        this.chain === undefined ? this.tapeGradients(obs, actionMask, targets, weights) : this.chainGradients(this.chain, obs, actionMask, targets, weights);
+      const loss = (chosen: tf.Tensor1D): tf.Scalar => huberLoss(targets, chosen, this.settings.huberDelta, weights);
+      const pick = (q: tf.Tensor2D): tf.Tensor1D => tf.sum(tf.mul(q, actionMask), 1);
+      const { chosen, grads, regularizer } =
+        this.chain === undefined ? this.tapeUpdate(obs, pick, loss) : this.withRegularizer(this.chain, obs, this.chainGradients(this.chain, obs, actionMask, targets, weights));
       this.applyClipped(grads);
-      return readResult(huberLoss(targets, chosen, this.settings.huberDelta, weights), tf.sub(targets, chosen));
+      return readResult(tf.add(loss(chosen), regularizer), tf.sub(targets, chosen));
     });
   }
 
@@ -170,10 +197,13 @@ export class DqnLearner {
         nextQPicker: doubleDqn ? this.qValues(this.online, nextObs) : meanOfQuantiles(nextQuantilesTarget, this.actionCount),
         ...(shift === undefined ? {} : { shift }),
       });
-      const { chosen, grads } =
-        this.chain === undefined ? this.tapeQuantileGradients(obs, actionMask, targets, weights) : this.chainQuantileGradients(this.chain, obs, actionMask, targets, weights);
+      const loss = (chosen: tf.Tensor2D): tf.Scalar => quantileHuberLoss(targets, chosen, huberDelta, weights);
+      const { chosen, grads, regularizer } =
+        this.chain === undefined
+          ? this.tapeUpdate(obs, (quantiles) => quantilesOfAction(quantiles, actionMask), loss)
+          : this.withRegularizer(this.chain, obs, this.chainQuantileGradients(this.chain, obs, actionMask, targets, weights));
       this.applyClipped(grads);
-      return readResult(quantileHuberLoss(targets, chosen, huberDelta, weights), tf.sub(tf.mean(targets, 1), tf.mean(chosen, 1)));
+      return readResult(tf.add(loss(chosen), regularizer), tf.sub(tf.mean(targets, 1), tf.mean(chosen, 1)));
     });
   }
 
@@ -212,7 +242,7 @@ export class DqnLearner {
    * which is what tf.variableGrads derives through huberLoss (at |q - y| = delta both sides agree).
    * Returns the gradients and q (the chosen Q-values before the step).
    */
-  private chainGradients(chain: ChainNet, obs: tf.Tensor4D, actionMask: tf.Tensor2D, targets: tf.Tensor1D, weights: tf.Tensor1D): { chosen: tf.Tensor1D; grads: tf.NamedTensorMap } {
+  private chainGradients(chain: ChainNet, obs: tf.Tensor4D, actionMask: tf.Tensor2D, targets: tf.Tensor1D, weights: tf.Tensor1D): ChainStep<tf.Tensor1D> {
     const { huberDelta } = this.settings;
     const chosenQ = (q: tf.Tensor2D): tf.Tensor1D => tf.sum(tf.mul(q, actionMask), 1);
     const { outputs, gradients } = chainParameterGradients(chain, obs, ([q]) => {
@@ -220,16 +250,74 @@ export class DqnLearner {
       const dChosen = tf.div(tf.mul(weights, tf.clipByValue(tf.sub(chosen, targets), -huberDelta, huberDelta)), chosen.size);
       return [tf.mul(actionMask, tf.expandDims(dChosen, 1))];
     });
-    return { chosen: chosenQ(outputs[0] as tf.Tensor2D), grads: namedGradients(chain, gradients) };
+    return { chosen: chosenQ(outputs[0] as tf.Tensor2D), grads: namedGradients(chain, gradients), output: outputs[0] as tf.Tensor2D };
   }
 
-  private tapeGradients(obs: tf.Tensor4D, actionMask: tf.Tensor2D, targets: tf.Tensor1D, weights: tf.Tensor1D): { chosen: tf.Tensor1D; grads: tf.NamedTensorMap } {
-    const { huberDelta } = this.settings;
-    return this.tapeGradientsOf(
-      obs,
-      (q) => tf.sum(tf.mul(q, actionMask), 1) as tf.Tensor1D,
-      (chosen) => huberLoss(targets, chosen, huberDelta, weights),
-    );
+  /** The net's Q-values from its raw output (the mean of the quantiles for a quantile net). */
+  private qOf(output: tf.Tensor2D): tf.Tensor2D {
+    return this.settings.quantiles > 0 ? meanOfQuantiles(output, this.actionCount) : output;
+  }
+
+  /**
+   * Adds SA-DQN's regularizer to a fused TD step: the worst states ŝ (found against the pre-step
+   * weights), the hinge's output gradient at ŝ (saRegularizer.ts; for a quantile net Q is the mean
+   * of N quantiles, so each action's gradient spreads 1/N over its quantiles), one more backward pass
+   * at ŝ, and the two parameter gradients summed. Off or skipped: the TD step as it is, regularizer 0.
+   */
+  private withRegularizer<T extends tf.Tensor>(chain: ChainNet, obs: tf.Tensor4D, td: ChainStep<T>): { chosen: T; grads: tf.NamedTensorMap; regularizer: tf.Scalar } {
+    const sa = this.saRegularizer;
+    const worst = sa === undefined ? obs : sa.worstState(obs);
+    if (sa === undefined || worst === obs) {
+      this.lastRegularizerLoss = 0;
+      return { chosen: td.chosen, grads: td.grads, regularizer: tf.scalar(0) };
+    }
+    const qClean = this.qOf(td.output).dataSync() as Float32Array;
+    let kept: tf.Scalar | undefined;
+    const { gradients } = chainParameterGradients(chain, worst, ([output]) => {
+      const hinge = saHinge(qClean, this.qOf(output as tf.Tensor2D), sa.margin, sa.kappa);
+      // Kept out of chainParameterGradients' tidy; cloned into the caller's below.
+      kept = tf.keep(hinge.loss);
+      return [this.spreadOverQuantiles(hinge.outputGradient)];
+    });
+    const regularizer = takeKept(kept);
+    const extra = namedGradients(chain, gradients);
+    const grads = Object.fromEntries(Object.entries(td.grads).map(([name, g]) => [name, tf.add(g, extra[name] as tf.Tensor)]));
+    this.lastRegularizerLoss = regularizer.dataSync()[0] ?? 0;
+    return { chosen: td.chosen, grads, regularizer };
+  }
+
+  /** d/d(quantiles) from d/dQ: Q(a) is the mean of a's N quantiles, so each gets 1/N of dQ(a). */
+  private spreadOverQuantiles(dq: tf.Tensor2D): tf.Tensor2D {
+    const n = this.settings.quantiles;
+    if (n === 0) return dq;
+    return tf.reshape(tf.tile(tf.expandDims(tf.div(dq, n), 2), [1, 1, n]), [dq.shape[0], -1]);
+  }
+
+  /**
+   * The tape's whole update (the fused path's reference): tf.variableGrads of the TD loss plus, with
+   * the SA regularizer on, kappa * mean hinge at the worst states (a* read off the clean Q-values
+   * before the tape, a constant as in the fused path and SA_DQN).
+   */
+  private tapeUpdate<T extends tf.Tensor>(obs: tf.Tensor4D, pick: (output: tf.Tensor2D) => T, loss: (chosen: T) => tf.Scalar): { chosen: T; grads: tf.NamedTensorMap; regularizer: tf.Scalar } {
+    const sa = this.saRegularizer;
+    const worst = sa === undefined ? obs : sa.worstState(obs);
+    if (sa === undefined || worst === obs) {
+      this.lastRegularizerLoss = 0;
+      return { ...this.tapeGradientsOf(obs, pick, loss), regularizer: tf.scalar(0) };
+    }
+    const greedyMask = tf.oneHot(tf.argMax(this.qValues(this.online, obs), 1) as tf.Tensor1D, this.actionCount) as tf.Tensor2D;
+    let kept: tf.Scalar | undefined;
+    const result = this.tapeGradientsOf(obs, pick, (chosen) => {
+      const q = this.qOf(this.online.apply(worst, { training: true }) as tf.Tensor2D);
+      const greedyQ = tf.sum(tf.mul(q, greedyMask), 1);
+      const rivalQ = tf.max(tf.sub(q, tf.mul(greedyMask, 1e9)), 1);
+      const hinge = tf.mul(sa.kappa, tf.mean(tf.relu(tf.add(tf.sub(rivalQ, greedyQ), sa.margin)))) as tf.Scalar;
+      kept = tf.keep(tf.clone(hinge));
+      return tf.add(loss(chosen), hinge) as tf.Scalar;
+    });
+    const regularizer = takeKept(kept);
+    this.lastRegularizerLoss = regularizer.dataSync()[0] ?? 0;
+    return { ...result, regularizer };
   }
 
   /**
@@ -252,22 +340,13 @@ export class DqnLearner {
   }
 
   /** The fused gradient of the quantile Huber loss (its output gradient: quantiles.ts), and the taken action's quantiles before the step. */
-  private chainQuantileGradients(chain: ChainNet, obs: tf.Tensor4D, actionMask: tf.Tensor2D, targets: tf.Tensor2D, weights: tf.Tensor1D): { chosen: tf.Tensor2D; grads: tf.NamedTensorMap } {
+  private chainQuantileGradients(chain: ChainNet, obs: tf.Tensor4D, actionMask: tf.Tensor2D, targets: tf.Tensor2D, weights: tf.Tensor1D): ChainStep<tf.Tensor2D> {
     const { huberDelta } = this.settings;
     const { outputs, gradients } = chainParameterGradients(chain, obs, ([quantiles]) => {
       const dChosen = quantileHuberGradient(targets, quantilesOfAction(quantiles as tf.Tensor2D, actionMask), huberDelta, weights);
       return [tf.reshape(tf.mul(tf.expandDims(actionMask, 2), tf.expandDims(dChosen, 1)), [obs.shape[0], -1])];
     });
-    return { chosen: quantilesOfAction(outputs[0] as tf.Tensor2D, actionMask), grads: namedGradients(chain, gradients) };
-  }
-
-  private tapeQuantileGradients(obs: tf.Tensor4D, actionMask: tf.Tensor2D, targets: tf.Tensor2D, weights: tf.Tensor1D): { chosen: tf.Tensor2D; grads: tf.NamedTensorMap } {
-    const { huberDelta } = this.settings;
-    return this.tapeGradientsOf(
-      obs,
-      (quantiles) => quantilesOfAction(quantiles, actionMask),
-      (chosen) => quantileHuberLoss(targets, chosen, huberDelta, weights),
-    );
+    return { chosen: quantilesOfAction(outputs[0] as tf.Tensor2D, actionMask), grads: namedGradients(chain, gradients), output: outputs[0] as tf.Tensor2D };
   }
 
   dispose(): void {
@@ -278,9 +357,24 @@ export class DqnLearner {
   }
 }
 
+/** A fused TD step: the picked values and gradients, and the net's raw output at the batch states (for the regularizer's a*). */
+interface ChainStep<T extends tf.Tensor> {
+  readonly chosen: T;
+  readonly grads: tf.NamedTensorMap;
+  readonly output: tf.Tensor2D;
+}
+
 /** The variables' gradients by name, as optimizer.applyGradients takes them. */
 function namedGradients(chain: ChainNet, gradients: readonly tf.Tensor[]): tf.NamedTensorMap {
   return Object.fromEntries(chain.variables.map((v, i) => [(v.read() as tf.Variable).name, gradients[i] as tf.Tensor]));
+}
+
+/** A tensor kept out of an inner tidy, as a clone owned by the caller's tidy (the original disposed). */
+function takeKept(kept: tf.Scalar | undefined): tf.Scalar {
+  if (kept === undefined) throw new Error('DqnLearner: the regularizer did not run');
+  const owned = tf.clone(kept);
+  kept.dispose();
+  return owned;
 }
 
 /** One read back for both: the loss first, then each sample's TD error. */

@@ -14,6 +14,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { makeEnv, type EnvOptions } from '../../envs/index.ts';
+import { FieldError } from '../../src/core/errors.ts';
 import type { Env } from '../../src/core/gym/env.ts';
 import { writeJsonAtomic } from '../../src/core/files/atomicWrite.ts';
 import { Rng } from '../../src/core/rng.ts';
@@ -33,7 +34,7 @@ import { checkMemory } from '../training/memory.ts';
 import type { ObservationHook } from '../training/observationHook.ts';
 import { RecentMean } from '../training/progress.ts';
 import { DQN_TRAINING_COLUMNS } from '../training/trainingLog.ts';
-import { CHECKPOINT_DIR, loadDqnCheckpoint, makeLearner, saveDqnCheckpoint, SNAPSHOTS_DIR, type DqnTrainingState } from './checkpoint.ts';
+import { CHECKPOINT_DIR, initFromModel, loadDqnCheckpoint, makeLearner, saveDqnCheckpoint, SNAPSHOTS_DIR, type DqnTrainingState } from './checkpoint.ts';
 import { epsilonAt, learningRateAt, priorityBetaAt, type DqnConfig } from './config.ts';
 import type { DqnLearner } from './learner.ts';
 import { PrioritizedReplayBuffer } from './prioritizedReplay.ts';
@@ -58,6 +59,19 @@ export function checkDqnMemory(config: DqnConfig, shape: readonly [number, numbe
   const pixels = shape[0] * shape[1];
   const bytes = capacity * (ReplayBuffer.bytesPerTransition(shape) + (config.prioritizedReplay ? 16 : 0));
   checkMemory('bufferSize', config.bufferSize, bytes, capacity * pixels);
+}
+
+/**
+ * A config that asks for a defense needs the hook that does the perturbing (built in the lab from
+ * the config: `advgym train dqn` does it; library callers pass buildObservationHook's result).
+ * Training undefended while the config says otherwise would be a silent lie, so it is refused.
+ */
+export function checkDefenseHook(config: Pick<DqnConfig, 'adversarialTraining' | 'saRegularizer'>, hook: ObservationHook | undefined): void {
+  const at = config.adversarialTraining;
+  const how = 'pass options.observationHook (src/lab/defense buildObservationHook(config); `advgym train dqn` does this)';
+  if (at !== null && at.where !== 'learn' && hook?.act === undefined) throw new FieldError('adversarialTraining', `where '${at.where}' needs an act hook: ${how}`);
+  if (at !== null && at.where !== 'act' && hook?.learn === undefined) throw new FieldError('adversarialTraining', `where '${at.where}' needs a learn hook: ${how}`);
+  if (config.saRegularizer !== null && hook?.worstCase === undefined) throw new FieldError('saRegularizer', `needs a worstCase hook: ${how}`);
 }
 
 export class DqnTraining implements Learner {
@@ -91,6 +105,7 @@ export class DqnTraining implements Learner {
     this.shape = this.env.observationSpace.shape as unknown as [number, number, number];
     this.actionCount = this.env.actionSpace.n;
     checkDqnMemory(config, this.shape);
+    checkDefenseHook(config, options.observationHook);
     this.totalSteps = config.totalSteps;
     this.cadence = { logEvery: config.logInterval, checkpointEvery: config.checkpointInterval, evaluateEvery: config.evalInterval };
     this.grading = { finalEpisodes: config.finalEvalEpisodes, seed: config.evalSeed, periodicEpisodes: config.evalEpisodes, randomSeed: config.seed + 1 };
@@ -120,6 +135,10 @@ export class DqnTraining implements Learner {
       const outputs = headOutputs(this.actionCount, config.quantiles);
       const online = buildQNetwork(this.shape, outputs, this.rng.seed(), config.architecture);
       const target = buildQNetwork(this.shape, outputs, this.rng.seed(), config.architecture);
+      if (config.initFrom !== null) {
+        await initFromModel(config.initFrom, [online, target], config.quantiles);
+        log(`starting from the weights of ${config.initFrom} (online and target; Adam, counters and replay fresh)`);
+      }
       // advgym's Adam: tf.train.adam's results and checkpoint format, one kernel per variable.
       const optimizer = adam(config.learningRate, 0.9, 0.999, config.adamEpsilon);
       this.learner = makeLearner(online, target, optimizer, config, this.shape, this.actionCount);
@@ -177,8 +196,14 @@ export class DqnTraining implements Learner {
     const buffer = this.buffer as ReplayBuffer;
     const prioritized = buffer instanceof PrioritizedReplayBuffer ? buffer : undefined;
     const hook = this.options.observationHook;
-    if (hook?.learn !== undefined) learner.setObservationHook((obs) => (hook.learn as NonNullable<typeof hook.learn>)(this.policy(), obs, this.rng));
     const c = this.counters;
+    const learn = hook?.learn;
+    if (learn !== undefined) learner.setObservationHook((obs) => learn(this.policy(), obs, this.rng, c.step));
+    const sa = config.saRegularizer;
+    const worstCase = hook?.worstCase;
+    if (sa !== null && worstCase !== undefined) {
+      learner.setSaRegularizer({ kappa: sa.kappa, margin: sa.margin, worstState: (obs) => worstCase(this.policy(), obs, this.rng, c.step) });
+    }
     const lives = new LifeLossTracker(config.terminalOnLifeLoss);
     const resetEnv = (): Float32Array => {
       const { observation: first, info } = env.reset({ seed: config.seed + c.episodes });
@@ -188,7 +213,7 @@ export class DqnTraining implements Learner {
     const greedy = (observation: Float32Array): number => {
       if (hook?.act === undefined) return learner.greedyAction(observation, shape);
       const act = hook.act;
-      return tf.tidy(() => this.policy().act(act(this.policy(), tf.tensor4d(observation, [1, ...shape]), this.rng))[0] ?? 0);
+      return tf.tidy(() => this.policy().act(act(this.policy(), tf.tensor4d(observation, [1, ...shape]), this.rng, c.step))[0] ?? 0);
     };
     let observation = resetEnv();
     let episodeReturn = 0;

@@ -5,6 +5,7 @@
  */
 import { a3cAlgorithm } from '../a3c/algorithm.ts';
 import { bcAlgorithm } from '../bc/algorithm.ts';
+import { distillAlgorithm } from '../distill/algorithm.ts';
 import { dqnAlgorithm } from '../dqn/algorithm.ts';
 import { ppoAlgorithm } from '../ppo/algorithm.ts';
 import { trpoAlgorithm } from '../trpo/algorithm.ts';
@@ -16,6 +17,7 @@ export const ALGORITHMS: readonly Algorithm[] = [
   bcAlgorithm,
   ppoAlgorithm,
   trpoAlgorithm,
+  distillAlgorithm,
   // one line per algorithm
 ];
 

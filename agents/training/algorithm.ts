@@ -4,7 +4,7 @@
  * from them; agents/ never imports yargs) and how to train it through the harness.
  */
 import type { z } from 'zod';
-import type { ObservationHook } from './observationHook.ts';
+import type { ObservationHook, ObservationHookModule } from './observationHook.ts';
 import type { TrainingProgress } from './progress.ts';
 
 export interface AlgorithmFlag {
@@ -24,6 +24,8 @@ export interface AlgorithmTrainOptions {
   readonly progress?: TrainingProgress | undefined;
   /** The training-observation hook (adversarial training); learners that cannot take one refuse it. */
   readonly observationHook?: ObservationHook | undefined;
+  /** The same hook for learners in worker threads (A3C): a module URL and JSON options; in-process learners ignore it. */
+  readonly observationHookModule?: ObservationHookModule | undefined;
 }
 
 export interface TrainOutcome {

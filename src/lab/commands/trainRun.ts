@@ -11,6 +11,7 @@ import type { Algorithm } from '../../../agents/training/algorithm.ts';
 import { checkTrainingOut } from '../../../agents/training/harness.ts';
 import { initBackendFromFlag, integer, positiveInteger, withFlagNames } from './checks.ts';
 import { layeredTrainConfig, type TrainRunArgs } from './trainConfig.ts';
+import { defenseOptionsFor } from '../defense/forConfig.ts';
 
 export type TrainArgs = TrainRunArgs & Readonly<Record<string, unknown>>;
 
@@ -60,7 +61,9 @@ export async function runTrain(algorithm: Algorithm, args: TrainArgs): Promise<v
     // Every output path is checked before the backend starts or anything is created.
     checkTrainingOut(args.out, { resume: args.resume, force: args.force });
     if (algorithm.backendField === undefined) await initBackendFromFlag(args.backend);
-    const result = await algorithm.train(config, args.out, { resume: args.resume, force: args.force });
+    // The config's defense blocks (adversarialTraining, saRegularizer) become the learner's
+    // observation hook here: agents/ holds the data, the lab's attacks do the perturbing.
+    const result = await algorithm.train(config, args.out, { resume: args.resume, force: args.force, ...defenseOptionsFor(config) });
     if (result.stoppedBy === 'interrupted') {
       process.stdout.write(`${result.signal ?? 'stopped'} at step ${result.step}; checkpoint saved. Continue with: advgym train ${algorithm.name} --out ${args.out} --resume\n`);
       process.exitCode = result.signal === 'SIGTERM' ? 143 : 130;
