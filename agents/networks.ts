@@ -33,9 +33,20 @@ const TRUNKS: Record<Architecture, ReadonlyArray<readonly [number, number, numbe
   ],
 };
 
+/**
+ * The seed an initializer gets for a layer's seed n: tfjs seeds its initializers with
+ * `seed ? seed : Math.random()`, so seed 0 would give an unseeded init, different on every build
+ * (a run whose seed chain passed 0 could not be rebuilt or resumed bit for bit: run seed 0 draws
+ * -1 as the net's seed, and the second layer got 0). 0 becomes 0.5, which no integer seed turns
+ * into (seedrandom reads the seed as the string "0.5"); every other seed is left as it was.
+ */
+export function initializerSeed(n: number): number {
+  return n === 0 ? 0.5 : n;
+}
+
 export function buildQNetwork(inputShape: readonly [number, number, number], actionCount: number, seed: number, architecture: Architecture = 'dqn2013'): tfl.LayersModel {
   let next = seed;
-  const init = (): ReturnType<typeof tfl.initializers.heNormal> => tfl.initializers.heNormal({ seed: next++ });
+  const init = (): ReturnType<typeof tfl.initializers.heNormal> => tfl.initializers.heNormal({ seed: initializerSeed(next++) });
   const conv = (filters: number, kernelSize: number, strides: number, first = false): tfl.layers.Layer =>
     tfl.layers.conv2d({ filters, kernelSize, strides, activation: 'relu', kernelInitializer: init(), ...(first ? { inputShape: [...inputShape] } : {}) });
   const trunk = TRUNKS[architecture].map(([filters, kernelSize, strides], i) => conv(filters, kernelSize, strides, i === 0));
@@ -44,7 +55,7 @@ export function buildQNetwork(inputShape: readonly [number, number, number], act
       ...trunk,
       tfl.layers.flatten(),
       tfl.layers.dense({ units: architecture === 'nature2015' ? 512 : 256, activation: 'relu', kernelInitializer: init() }),
-      tfl.layers.dense({ units: actionCount, kernelInitializer: tfl.initializers.glorotUniform({ seed: next++ }) }),
+      tfl.layers.dense({ units: actionCount, kernelInitializer: tfl.initializers.glorotUniform({ seed: initializerSeed(next++) }) }),
     ],
   });
 }
@@ -92,7 +103,7 @@ function buildHeadedNetwork(
   headNames: readonly ('policy' | 'value')[],
 ): tfl.LayersModel {
   let next = seed;
-  const init = (): ReturnType<typeof tfl.initializers.heNormal> => tfl.initializers.heNormal({ seed: next++ });
+  const init = (): ReturnType<typeof tfl.initializers.heNormal> => tfl.initializers.heNormal({ seed: initializerSeed(next++) });
   const input = tfl.input({ shape: [...inputShape] });
   let x = input as tfl.SymbolicTensor;
   if (architecture === 'mlp') {
@@ -112,8 +123,8 @@ function buildHeadedNetwork(
   const policySeed = next++;
   const valueSeed = next++;
   const heads = {
-    policy: () => tfl.layers.dense({ units: actionCount, name: 'policy_logits', kernelInitializer: tfl.initializers.randomNormal({ mean: 0, stddev: 0.01, seed: policySeed }) }).apply(x) as tfl.SymbolicTensor,
-    value: () => tfl.layers.dense({ units: 1, name: 'value', kernelInitializer: tfl.initializers.glorotUniform({ seed: valueSeed }) }).apply(x) as tfl.SymbolicTensor,
+    policy: () => tfl.layers.dense({ units: actionCount, name: 'policy_logits', kernelInitializer: tfl.initializers.randomNormal({ mean: 0, stddev: 0.01, seed: initializerSeed(policySeed) }) }).apply(x) as tfl.SymbolicTensor,
+    value: () => tfl.layers.dense({ units: 1, name: 'value', kernelInitializer: tfl.initializers.glorotUniform({ seed: initializerSeed(valueSeed) }) }).apply(x) as tfl.SymbolicTensor,
   };
   return tfl.model({ inputs: input, outputs: headNames.map((name) => heads[name]()) });
 }
