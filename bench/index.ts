@@ -8,6 +8,7 @@ import { runBackendBench } from './backend.ts';
 import { runDqnBench } from './dqn.ts';
 import { runEnvBench } from './envs.ts';
 import { runExperimentBench } from './experiment.ts';
+import { runOnPolicyBench } from './onpolicy.ts';
 import { runViewerBench } from './viewer.ts';
 
 await runBackendBench();
@@ -16,4 +17,5 @@ await runExperimentBench();
 await runAdversaryBench();
 await runA3cBench();
 await runDqnBench();
+await runOnPolicyBench();
 await runViewerBench();
