@@ -21,7 +21,7 @@ export type Architecture = 'dqn2013' | 'nature2015' | 'patch6';
  * (a run seed drawing -1, then next++) was initialized differently every time. 0 maps to a fixed
  * other value; every other seed is unchanged, so existing runs keep their weights.
  */
-function initializerSeed(seed: number): number {
+export function initializerSeed(seed: number): number {
   return seed === 0 ? 0x5eed : seed;
 }
 

@@ -9,6 +9,7 @@ import { runDefenseBench } from './defense.ts';
 import { runDqnBench } from './dqn.ts';
 import { runEnvBench } from './envs.ts';
 import { runExperimentBench } from './experiment.ts';
+import { runOnPolicyBench } from './onpolicy.ts';
 import { runViewerBench } from './viewer.ts';
 import { runSweepBench } from './sweep.ts';
 
@@ -20,4 +21,5 @@ await runAdversaryBench();
 await runA3cBench();
 await runDqnBench();
 await runDefenseBench();
+await runOnPolicyBench();
 await runViewerBench();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { buildQNetwork, type Architecture } from '../../agents/networks.ts';
+import { buildActorCritic, buildPolicyNetwork, buildQNetwork, type Architecture } from '../../agents/networks.ts';
 import { initBackend } from '../../src/core/tensor/backend.ts';
 
 before(async () => {
@@ -19,5 +19,17 @@ test('every Q-network architecture sees the whole 84x84 frame: the first layer r
     const outputs = (first.outputShape as number[])[1] as number;
     assert.equal((outputs - 1) * stride + kernel, 84, `${architecture}: ${outputs} windows of ${kernel} every ${stride} pixels`);
     model.dispose();
+  }
+});
+
+test('a seed chain that passes 0 still builds the same weights every time (tfjs reads seed 0 as unseeded)', () => {
+  // Seed -1 gives the second layer seed 0: before initializerSeed, that layer was Math.random-initialised.
+  const weightsOf = (model: tfl.LayersModel): number[][] => model.getWeights().map((w) => Array.from(w.dataSync()));
+  for (const build of [() => buildQNetwork([24, 24, 2], 3, -1), () => buildActorCritic([24, 24, 2], 3, -1), () => buildPolicyNetwork([24, 24, 2], 3, -1)]) {
+    const a = build();
+    const b = build();
+    assert.deepEqual(weightsOf(b), weightsOf(a));
+    a.dispose();
+    b.dispose();
   }
 });

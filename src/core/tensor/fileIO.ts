@@ -114,10 +114,10 @@ interface OptimizerFile {
 export async function saveOptimizer(optimizer: tf.Optimizer, dir: string): Promise<void> {
   const weights = await optimizer.getWeights();
   const { data, specs } = await tf.io.encodeWeights(weights);
-  // getWeights makes a fresh scalar of the step count each call (tf.Optimizer.saveIterations); the
-  // slots are the optimizer's own. Without this, every checkpoint left one tensor behind.
-  for (const w of weights) if (w.name === 'iter') w.tensor.dispose();
   const file: OptimizerFile = { format: 'advgym-optimizer', className: optimizer.getClassName(), config: optimizer.getConfig(), weightSpecs: specs };
+  // getWeights() hands out the slots themselves (variables) plus a fresh step-count tensor: only
+  // that one is ours to free (left alone, every checkpoint kept one tensor alive).
+  for (const weight of weights) if (!(weight.tensor instanceof tf.Variable)) weight.tensor.dispose();
   writeFileAtomic(join(dir, OPTIMIZER_BIN), new Uint8Array(data));
   writeJsonAtomic(join(dir, OPTIMIZER_JSON), file);
 }
@@ -154,10 +154,13 @@ export async function loadOptimizer(dir: string): Promise<tf.Optimizer> {
     throw new FileError(binPath, `holds ${data.byteLength} bytes, ${OPTIMIZER_JSON} describes ${expected} (truncated or mismatched)`);
   }
   const decoded = tf.io.decodeWeights(data, file.weightSpecs);
-  await optimizer.setWeights(file.weightSpecs.map((spec) => ({ name: spec.name, tensor: decoded[spec.name] as tf.Tensor })));
-  // The optimizer's slots are variables made from these (sharing their data by reference count);
-  // the decoded tensors themselves would otherwise stay alive for the process (16 per DQN resume).
-  tf.dispose(Object.values(decoded));
+  try {
+    await optimizer.setWeights(file.weightSpecs.map((spec) => ({ name: spec.name, tensor: decoded[spec.name] as tf.Tensor })));
+  } finally {
+    // setWeights makes its own variables (sharing the data, which they keep alive) and reads the
+    // step count: the decoded tensors are ours to free (left alone, every load kept them all).
+    tf.dispose(Object.values(decoded));
+  }
   return optimizer;
 }
 

@@ -8,6 +8,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../../../../src/core/tensor/backend.ts';
 import { FileError } from '../../../../src/core/errors.ts';
 import { loadModel, loadOptimizer, saveModel, saveOptimizer } from '../../../../src/core/tensor/fileIO.ts';
+import { assertNoLeak } from '../../../helpers/leakCheck.ts';
 import { adam, FusedAdam } from '../../../../src/core/tensor/adam.ts';
 
 function smallNet(): tfl.LayersModel {
@@ -83,6 +84,27 @@ for (const kind of ['adam', 'fused adam', 'rmsprop'] as const) {
       const fresh = values(model3)[0] as Float32Array;
       assert.ok(fresh.some((v, j) => Math.abs(v - (a[0]?.[j] ?? NaN)) > 1e-4), 'a fresh optimizer should step differently');
       tf.dispose([x, target]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+for (const kind of ['adam', 'fused adam', 'rmsprop'] as const) {
+  test(`${kind}: saveOptimizer and loadOptimizer (then dispose) leave no tensor behind`, async () => {
+    await initBackend('wasm');
+    const dir = tempDir();
+    try {
+      const model = smallNet();
+      const optimizer = makeOptimizer(kind);
+      const x = tf.randomUniform([4, 12, 12, 2], 0, 1, 'float32', 1);
+      optimizer.minimize(() => tf.mean(tf.square(model.predict(x) as tf.Tensor)) as tf.Scalar)?.dispose();
+      // Each checkpoint once kept the step-count tensor, each load every decoded slot.
+      await assertNoLeak(() => saveOptimizer(optimizer, dir), 'saveOptimizer');
+      await assertNoLeak(async () => (await loadOptimizer(dir)).dispose(), 'loadOptimizer + dispose');
+      tf.dispose([x]);
+      optimizer.dispose();
+      model.dispose();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
