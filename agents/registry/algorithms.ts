@@ -6,12 +6,14 @@
 import { a3cAlgorithm } from '../a3c/algorithm.ts';
 import { bcAlgorithm } from '../bc/algorithm.ts';
 import { dqnAlgorithm } from '../dqn/algorithm.ts';
+import { extractAlgorithm } from '../extract/algorithm.ts';
 import type { Algorithm } from '../training/algorithm.ts';
 
 export const ALGORITHMS: readonly Algorithm[] = [
   dqnAlgorithm,
   a3cAlgorithm,
   bcAlgorithm,
+  extractAlgorithm,
   // one line per algorithm
 ];
 
