@@ -14,6 +14,15 @@
  */
 import * as tfl from '@tensorflow/tfjs-layers';
 
+/**
+ * tfjs's seeded normals read a seed of 0 as "no seed" (rand_util.js: `seed ? seed : Math.random()`),
+ * so a layer whose seed came out 0 (a run seed of -1 gives its second layer 0) got unseeded weights.
+ * 0 becomes a fixed other value; every other seed keeps its weights.
+ */
+export function layerSeed(seed: number): number {
+  return seed === 0 ? 0x5eed : seed;
+}
+
 export type Architecture = 'dqn2013' | 'nature2015' | 'patch6';
 
 /** Conv layers [filters, kernel size, stride] of each architecture's trunk. */
@@ -35,7 +44,7 @@ const TRUNKS: Record<Architecture, ReadonlyArray<readonly [number, number, numbe
 
 export function buildQNetwork(inputShape: readonly [number, number, number], actionCount: number, seed: number, architecture: Architecture = 'dqn2013'): tfl.LayersModel {
   let next = seed;
-  const init = (): ReturnType<typeof tfl.initializers.heNormal> => tfl.initializers.heNormal({ seed: next++ });
+  const init = (): ReturnType<typeof tfl.initializers.heNormal> => tfl.initializers.heNormal({ seed: layerSeed(next++) });
   const conv = (filters: number, kernelSize: number, strides: number, first = false): tfl.layers.Layer =>
     tfl.layers.conv2d({ filters, kernelSize, strides, activation: 'relu', kernelInitializer: init(), ...(first ? { inputShape: [...inputShape] } : {}) });
   const trunk = TRUNKS[architecture].map(([filters, kernelSize, strides], i) => conv(filters, kernelSize, strides, i === 0));
@@ -44,7 +53,7 @@ export function buildQNetwork(inputShape: readonly [number, number, number], act
       ...trunk,
       tfl.layers.flatten(),
       tfl.layers.dense({ units: architecture === 'nature2015' ? 512 : 256, activation: 'relu', kernelInitializer: init() }),
-      tfl.layers.dense({ units: actionCount, kernelInitializer: tfl.initializers.glorotUniform({ seed: next++ }) }),
+      tfl.layers.dense({ units: actionCount, kernelInitializer: tfl.initializers.glorotUniform({ seed: layerSeed(next++) }) }),
     ],
   });
 }
@@ -68,7 +77,7 @@ export function buildActorCritic(
   architecture: ActorCriticArchitecture = 'dqn2013',
 ): tfl.LayersModel {
   let next = seed;
-  const init = (): ReturnType<typeof tfl.initializers.heNormal> => tfl.initializers.heNormal({ seed: next++ });
+  const init = (): ReturnType<typeof tfl.initializers.heNormal> => tfl.initializers.heNormal({ seed: layerSeed(next++) });
   const input = tfl.input({ shape: [...inputShape] });
   let x = input as tfl.SymbolicTensor;
   if (architecture === 'mlp') {
@@ -83,7 +92,7 @@ export function buildActorCritic(
   }
   // Small initial policy weights keep the first policy close to uniform (high entropy), so early
   // rollouts explore every action; CleanRL and SB3 initialise the policy head with gain 0.01.
-  const policy = tfl.layers.dense({ units: actionCount, name: 'policy_logits', kernelInitializer: tfl.initializers.randomNormal({ mean: 0, stddev: 0.01, seed: next++ }) }).apply(x) as tfl.SymbolicTensor;
-  const value = tfl.layers.dense({ units: 1, name: 'value', kernelInitializer: tfl.initializers.glorotUniform({ seed: next++ }) }).apply(x) as tfl.SymbolicTensor;
+  const policy = tfl.layers.dense({ units: actionCount, name: 'policy_logits', kernelInitializer: tfl.initializers.randomNormal({ mean: 0, stddev: 0.01, seed: layerSeed(next++) }) }).apply(x) as tfl.SymbolicTensor;
+  const value = tfl.layers.dense({ units: 1, name: 'value', kernelInitializer: tfl.initializers.glorotUniform({ seed: layerSeed(next++) }) }).apply(x) as tfl.SymbolicTensor;
   return tfl.model({ inputs: input, outputs: [policy, value] });
 }

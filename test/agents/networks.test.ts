@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { buildQNetwork, type Architecture } from '../../agents/networks.ts';
 import { initBackend } from '../../src/core/tensor/backend.ts';
@@ -20,4 +21,14 @@ test('every Q-network architecture sees the whole 84x84 frame: the first layer r
     assert.equal((outputs - 1) * stride + kernel, 84, `${architecture}: ${outputs} windows of ${kernel} every ${stride} pixels`);
     model.dispose();
   }
+});
+
+test('a seed that puts a layer at seed 0 (which tfjs reads as unseeded) still builds the same weights twice', () => {
+  const sums = (): number[] => {
+    const model = buildQNetwork([24, 24, 2], 3, -1);
+    const values = model.getWeights().map((weight) => tf.tidy(() => tf.sum(weight).dataSync()[0] ?? Number.NaN));
+    model.dispose();
+    return values;
+  };
+  assert.deepEqual(sums(), sums());
 });
