@@ -9,6 +9,7 @@ import { distillAlgorithm } from '../distill/algorithm.ts';
 import { dqnAlgorithm } from '../dqn/algorithm.ts';
 import { ppoAlgorithm } from '../ppo/algorithm.ts';
 import { trpoAlgorithm } from '../trpo/algorithm.ts';
+import { extractAlgorithm } from '../extract/algorithm.ts';
 import type { Algorithm } from '../training/algorithm.ts';
 
 export const ALGORITHMS: readonly Algorithm[] = [
@@ -18,6 +19,7 @@ export const ALGORITHMS: readonly Algorithm[] = [
   ppoAlgorithm,
   trpoAlgorithm,
   distillAlgorithm,
+  extractAlgorithm,
   // one line per algorithm
 ];
 

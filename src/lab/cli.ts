@@ -7,6 +7,7 @@ import { hideBin } from 'yargs/helpers';
 import { UserError } from '../core/errors.ts';
 import { averageCommand } from './commands/average.ts';
 import { evaluateCommand } from './commands/evaluate.ts';
+import { extractCommand } from './commands/extract.ts';
 import { listCommand } from './commands/list.ts';
 import { recordCommand } from './commands/record.ts';
 import { runCommand } from './commands/run.ts';
@@ -18,7 +19,7 @@ import { workerCommand } from './commands/worker.ts';
 const argv = hideBin(process.argv);
 const verbose = argv.includes('--verbose');
 /** The registered commands, read by missingPositional below for their positional names. */
-const commands: readonly { readonly command?: string | readonly string[] | undefined }[] = [averageCommand, evaluateCommand, listCommand, recordCommand, runCommand, schemaCommand, trainCommand, workerCommand];
+const commands: readonly { readonly command?: string | readonly string[] | undefined }[] = [averageCommand, evaluateCommand, extractCommand, listCommand, recordCommand, runCommand, schemaCommand, trainCommand, workerCommand];
 
 // `advgym list | head -1`: the reader left; the output is not wanted any more, which is not an error.
 for (const stream of [process.stdout, process.stderr]) {
@@ -62,6 +63,7 @@ try {
     .option('verbose', { type: 'boolean', default: false, describe: 'print stack traces on errors' })
     .command(averageCommand)
     .command(evaluateCommand)
+    .command(extractCommand)
     .command(listCommand)
     .command(recordCommand)
     .command(runCommand)

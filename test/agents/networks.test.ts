@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { buildActorCritic, buildPolicyNetwork, buildQNetwork, type Architecture } from '../../agents/networks.ts';
 import { initBackend } from '../../src/core/tensor/backend.ts';

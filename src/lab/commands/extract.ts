@@ -1,0 +1,84 @@
+/**
+ * `advgym extract --victim DIR --queries N --out DIR [--rounds R --lambda L --seed S --env ID]`:
+ * model extraction (Papernot et al. 2017; agents/extract/): a substitute trained from the victim's
+ * chosen actions alone, saved as a model folder usable as `substitute` in any experiment. Prints
+ * the agreement with the victim after each round against the queries spent.
+ */
+import type { Argv, CommandModule } from 'yargs';
+import { extractConfigSchema } from '../../../agents/extract/config.ts';
+import { extractModel } from '../../../agents/extract/train.ts';
+import { checkTrainingOut } from '../../../agents/training/harness.ts';
+import { parseStrict } from '../../core/validation.ts';
+import { initBackendFromFlag, withFlagNames } from './checks.ts';
+
+export interface ExtractArgs {
+  readonly victim: string;
+  readonly queries: number;
+  readonly out: string;
+  readonly rounds?: number | undefined;
+  readonly lambda?: number | undefined;
+  readonly seed?: number | undefined;
+  readonly env?: string | undefined;
+  readonly jacobianFraction?: number | undefined;
+  readonly updatesPerRound?: number | undefined;
+  readonly architecture?: string | undefined;
+  readonly heldOutEpisodes?: number | undefined;
+  readonly evalEpisodes?: number | undefined;
+  readonly force?: boolean | undefined;
+  readonly backend?: string | undefined;
+}
+
+/** Config field -> the flag that sets it, so a bad value is reported under the flag's name. */
+const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
+  victim: '--victim',
+  queries: '--queries',
+  out: '--out',
+  rounds: '--rounds',
+  lambda: '--lambda',
+  seed: '--seed',
+  env: '--env',
+  jacobianFraction: '--jacobian-fraction',
+  updatesPerRound: '--updates-per-round',
+  architecture: '--architecture',
+  heldOutEpisodes: '--held-out-episodes',
+  evalEpisodes: '--eval-episodes',
+  force: '--force',
+};
+
+export async function runExtract(args: ExtractArgs, write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<void> {
+  await withFlagNames(FLAG_OF_FIELD, async () => {
+    const input: Record<string, unknown> = { victim: args.victim, queries: args.queries };
+    const optional = { rounds: args.rounds, lambda: args.lambda, seed: args.seed, env: args.env, jacobianFraction: args.jacobianFraction, updatesPerRound: args.updatesPerRound, architecture: args.architecture, heldOutEpisodes: args.heldOutEpisodes, evalEpisodes: args.evalEpisodes };
+    for (const [field, value] of Object.entries(optional)) if (value !== undefined) input[field] = value;
+    const config = parseStrict(extractConfigSchema, input, 'extract flags');
+    // Every output path is checked before the backend starts or anything is created.
+    checkTrainingOut(args.out, { force: args.force });
+    await initBackendFromFlag(args.backend);
+    const result = await extractModel(config, args.out, { force: args.force });
+    for (const point of result.curve) write(`${point.queries} queries: agreement ${(point.agreement * 100).toFixed(1)}% (${point.wallSeconds.toFixed(0)} s)`);
+    write(`${args.out}: substitute of ${config.victim} from ${result.queries} queries, agreement ${(result.agreement * 100).toFixed(1)}% on held-out victim play${result.meanReturn === undefined ? '' : `, greedy return ${result.meanReturn.toFixed(2)}`}, ${result.wallSeconds.toFixed(0)} s`);
+    if (result.stoppedBy !== 'done') process.exitCode = 130;
+  });
+}
+
+export const extractCommand: CommandModule<object, ExtractArgs> = {
+  command: 'extract',
+  describe: "model extraction: train a substitute from a victim's chosen actions alone (Papernot et al. 2017)",
+  builder: (yargs: Argv) =>
+    yargs
+      .option('victim', { type: 'string', demandOption: true, describe: 'victim model folder; only its argmax actions are queried' })
+      .option('queries', { type: 'number', demandOption: true, describe: 'oracle queries in all (one per observation labelled)' })
+      .option('out', { type: 'string', demandOption: true, describe: 'model folder to write (must be empty or new unless --force)' })
+      .option('rounds', { type: 'number', describe: 'substitute training rounds; the budget is split evenly (default 10)' })
+      .option('lambda', { type: 'number', describe: 'Jacobian augmentation step in [0,1] pixel units (default 8/255)' })
+      .option('seed', { type: 'number', describe: 'seed for play, sampling and weights (default 0)' })
+      .option('env', { type: 'string', describe: 'env id (default Pong-v0)' })
+      .option('jacobian-fraction', { type: 'number', describe: "share of each later round on Jacobian points, the rest the substitute's own play (default 0.5)" })
+      .option('updates-per-round', { type: 'number', describe: 'cross-entropy updates per round (default 400)' })
+      .option('architecture', { type: 'string', describe: 'substitute net: dqn2013 (default), nature2015, patch6' })
+      .option('held-out-episodes', { type: 'number', describe: "episodes of the victim's own play that agreement is measured on (default 2)" })
+      .option('eval-episodes', { type: 'number', describe: "greedy matches of the substitute's final grade (default 10)" })
+      .option('force', { type: 'boolean', default: false, describe: 'write into a non-empty --out' })
+      .option('backend', { type: 'string', describe: 'tensor backend: auto|node|wasm|cpu' }) as unknown as Argv<ExtractArgs>,
+  handler: (args) => runExtract(args),
+};
