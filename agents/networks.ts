@@ -14,7 +14,6 @@
  */
 import * as tfl from '@tensorflow/tfjs-layers';
 
-
 export type Architecture = 'dqn2013' | 'nature2015' | 'patch6';
 
 /**
