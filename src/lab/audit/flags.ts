@@ -136,7 +136,7 @@ export function notMonotonic(input: FlagInput): Flag[] {
     const curve = input.cells.filter((c) => c.attack === attack).sort((a, b) => a.eps - b.eps);
     for (let j = 1; j < curve.length; j++) {
       const later = curve[j] as CellStat;
-      const earlier = curve.slice(0, j).find((e) => beats(e, later));
+      const earlier = curve.slice(0, j).filter((e) => beats(e, later)).sort((a, b) => a.mean - b.mean)[0];
       if (earlier !== undefined) {
         flags.push({ rule: 'not-monotonic', eps: later.eps, message: `${attack}: return rises with eps, ${earlier.mean.toFixed(2)} ± ${earlier.ci95.toFixed(2)} at eps=${earlier.eps} but ${later.mean.toFixed(2)} ± ${later.ci95.toFixed(2)} at eps=${later.eps}` });
         break;
