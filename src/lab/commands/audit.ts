@@ -183,7 +183,7 @@ export const auditCommand: CommandModule<object, AuditArgs> = {
       await pool?.close();
     }
     const wallSeconds = (Date.now() - started) / 1000;
-    const command = ['advgym audit', ...process.argv.slice(process.argv.indexOf('audit') + 1)].join(' ');
+    const command = ['advgym audit', ...process.argv.slice(process.argv.indexOf('audit') + 1).map((a) => (/^[\w./=:-]+$/.test(a) ? a : `'${a}'`))].join(' ');
     writeAuditFolder(dir, result, { command, startedAt, wallSeconds, workers: flags.workers, experiments });
     process.stdout.write(`${formatAuditTable(result)}\n\n${formatFlags(result)}\n\naudit folder: ${dir} (${wallSeconds.toFixed(1)} s)\n`);
   },
