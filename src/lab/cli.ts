@@ -5,6 +5,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { UserError } from '../core/errors.ts';
+import { auditCommand } from './commands/audit.ts';
 import { averageCommand } from './commands/average.ts';
 import { evaluateCommand } from './commands/evaluate.ts';
 import { extractCommand } from './commands/extract.ts';
@@ -19,7 +20,7 @@ import { workerCommand } from './commands/worker.ts';
 const argv = hideBin(process.argv);
 const verbose = argv.includes('--verbose');
 /** The registered commands, read by missingPositional below for their positional names. */
-const commands: readonly { readonly command?: string | readonly string[] | undefined }[] = [averageCommand, evaluateCommand, extractCommand, listCommand, recordCommand, runCommand, schemaCommand, trainCommand, workerCommand];
+const commands: readonly { readonly command?: string | readonly string[] | undefined }[] = [auditCommand, averageCommand, evaluateCommand, extractCommand, listCommand, recordCommand, runCommand, schemaCommand, trainCommand, workerCommand];
 
 // `advgym list | head -1`: the reader left; the output is not wanted any more, which is not an error.
 for (const stream of [process.stdout, process.stderr]) {
@@ -61,6 +62,7 @@ try {
     .scriptName('advgym')
     .usage('$0 <command> [options]\n\nA testbed for adversarial attacks on deep RL agents.')
     .option('verbose', { type: 'boolean', default: false, describe: 'print stack traces on errors' })
+    .command(auditCommand)
     .command(averageCommand)
     .command(evaluateCommand)
     .command(extractCommand)

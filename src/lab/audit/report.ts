@@ -1,0 +1,159 @@
+/**
+ * The audit's outputs: the per-eps table (console and report.md), summary.json (no times, so the
+ * same plan and seed give the same bytes), summary.csv and the return-vs-eps plot, written
+ * atomically into the audit's own new folder.
+ */
+import { join } from 'node:path';
+import { writeFileAtomic, writeJsonAtomic } from '../../core/files/atomicWrite.ts';
+import { renderLinePlot, type LineSeries } from '../../core/plot/linePlot.ts';
+import { OWN_ATTACKS, PGD_LONG_RESTARTS, REACH_FRACTION } from './plan.ts';
+import type { AuditResult } from './runAudit.ts';
+
+const fixed = (value: number, digits = 2): string => (Number.isFinite(value) ? value.toFixed(digits) : '-');
+const cell = (mean: number, ci: number): string => `${fixed(mean)} ± ${fixed(ci)}`;
+
+/** Attacks in the plan's order (own attacks first, then transfer), as they appear in the result. */
+function attackOrder(result: AuditResult): string[] {
+  const names = [...new Set(result.cells.map((c) => c.attack))];
+  const rank = (name: string): number => {
+    const i = OWN_ATTACKS.findIndex((a) => a.name === name);
+    return i >= 0 ? i : OWN_ATTACKS.length;
+  };
+  return names.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Rows: attacks, then the per-episode minimum; columns: eps. Cells: mean return ± 95% CI. */
+export function tableRows(result: AuditResult): string[][] {
+  const header = ['attack \\ eps (l∞)', ...result.eps.map((e) => `${e} (${fixed(e * 255, 1)}/255)`)];
+  const rows = attackOrder(result).map((attack) => [
+    attack,
+    ...result.eps.map((e) => {
+      const c = result.cells.find((x) => x.attack === attack && x.eps === e);
+      return c === undefined ? '' : cell(c.mean, c.ci95);
+    }),
+  ]);
+  const minimum = ['per-episode min', ...result.rows.map((r) => cell(r.perEpisodeMin.mean, r.perEpisodeMin.ci95))];
+  const strongest = ['strongest (min of means)', ...result.rows.map((r) => r.strongest)];
+  return [header, ...rows, minimum, strongest];
+}
+
+export function formatAuditTable(result: AuditResult): string {
+  const rows = tableRows(result);
+  const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  const [header, ...body] = rows;
+  return [
+    `clean: ${cell(result.clean.mean, result.clean.ci95)} over ${result.episodes} episodes; worst ${result.worstReturn}, best ${result.bestReturn}`,
+    line(header ?? []),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...body.map(line),
+  ].join('\n');
+}
+
+export function formatFlags(result: AuditResult): string {
+  if (result.flags.length === 0) return 'gradient-masking flags: none';
+  return ['gradient-masking flags:', ...result.flags.map((f) => `  [${f.rule}] ${f.message}`)].join('\n');
+}
+
+function markdownTable(rows: readonly (readonly string[])[]): string {
+  const [header, ...body] = rows;
+  const h = header ?? [];
+  return [`| ${h.join(' | ')} |`, `|${h.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+export interface AuditRunInfo {
+  readonly command: string;
+  readonly startedAt: string;
+  readonly wallSeconds: number;
+  readonly workers: number;
+  /** Run folders of the generated experiments, relative to the audit folder. */
+  readonly experiments: readonly string[];
+}
+
+export function reportMarkdown(result: AuditResult, info: AuditRunInfo): string {
+  const sweep =
+    result.sweep.stopped === 'off'
+      ? 'off'
+      : `${result.sweep.epsAdded.length === 0 ? 'no eps added' : `added ${result.sweep.epsAdded.join(', ')}`}; stopped: ${result.sweep.stopped === 'cap' ? 'its cap' : `the strongest attack reached the worst (mean <= ${fixed(result.reachLevel)})`}`;
+  return `# advgym audit: ${result.victim}
+
+- command: \`${info.command}\`
+- started ${info.startedAt}, ${fixed(info.wallSeconds, 0)} s on ${info.workers} worker thread(s)
+- env: ${result.env.id} ${JSON.stringify(result.env.options)}; ${result.episodes} episodes per condition, seed ${result.seed} (episode i resets with seed + i in every condition)
+- returns: worst ${result.worstReturn}, best ${result.bestReturn}; "reaches the worst" = mean <= ${fixed(result.reachLevel)} (within ${REACH_FRACTION * 100}% of the range)
+- clean: ${cell(result.clean.mean, result.clean.ci95)}
+- eps sweep: ${sweep}
+- PGD-50 runs ${PGD_LONG_RESTARTS} restarts; every attack l∞, newest frame, every step
+
+## Mean return ± 95% CI per attack and eps
+
+${markdownTable(tableRows(result))}
+
+"per-episode min" is the mean over episodes of each episode's lowest return over every attack at
+that eps (the attacker who picks the best attack per episode); "strongest" names the attack with
+the lowest mean. The sweep's eps run only ${'`random`, `fgsm-ce`, `pgd10-ce`, `pgd10-margin`'}.
+
+## Gradient-masking flags
+
+${result.flags.length === 0 ? 'None fired.' : result.flags.map((f) => `- **${f.rule}**: ${f.message}`).join('\n')}
+
+Rules: docs/audit.md. "A beats B" = mean(A) < mean(B) − (CI(A) + CI(B)).
+
+## Files
+
+${info.experiments.map((e) => `- [${e}](${e}/summary.json)`).join('\n')}
+`;
+}
+
+const CSV_COLUMNS = ['attack', 'category', 'eps', 'episodes', 'meanReturn', 'ci95', 'returns'] as const;
+
+export function auditCsv(result: AuditResult): string {
+  const rows = [
+    ['clean', 'clean', 0, result.episodes, result.clean.mean, result.clean.ci95, result.clean.returns.join(' ')],
+    ...result.cells.map((c) => [c.attack, c.category, c.eps, c.returns.length, c.mean, c.ci95, c.returns.join(' ')]),
+    ...result.rows.map((r) => ['per-episode-min', 'min', r.eps, r.perEpisodeMin.returns.length, r.perEpisodeMin.mean, r.perEpisodeMin.ci95, r.perEpisodeMin.returns.join(' ')]),
+  ];
+  return `${[CSV_COLUMNS.join(','), ...rows.map((r) => r.map(String).join(','))].join('\n')}\n`;
+}
+
+export function auditPlot(result: AuditResult): Buffer {
+  const series: LineSeries[] = attackOrder(result).map((attack) => {
+    const points = result.cells.filter((c) => c.attack === attack).sort((a, b) => a.eps - b.eps);
+    return {
+      name: attack,
+      x: points.map((p) => p.eps),
+      y: points.map((p) => p.mean),
+      lower: points.map((p) => p.mean - p.ci95),
+      upper: points.map((p) => p.mean + p.ci95),
+      ...(attack === 'random' ? { dashed: true } : {}),
+    };
+  });
+  const lo = Math.min(...result.eps);
+  const hi = Math.max(...result.eps);
+  series.push({ name: 'per-episode min', x: result.rows.map((r) => r.eps), y: result.rows.map((r) => r.perEpisodeMin.mean), color: '#000000', lineWidth: 3 });
+  series.push({ name: 'clean', x: [lo, hi], y: [result.clean.mean, result.clean.mean], dashed: true, points: false, color: '#777777' });
+  series.push({ name: 'worst', x: [lo, hi], y: [result.worstReturn, result.worstReturn], dashed: true, points: false, color: '#bbbbbb' });
+  return renderLinePlot({
+    title: `audit of ${result.victim}: ${result.env.id}, return vs eps (l∞), mean ± 95% CI over ${result.episodes} episodes`,
+    xLabel: 'eps (l∞, [0,1] pixel units, log scale)',
+    yLabel: 'episode return',
+    logX: true,
+    series,
+  });
+}
+
+/** summary.json: the result without times (deterministic under a seed); audit.json has the run's facts. */
+export function writeAuditFolder(dir: string, result: AuditResult, info: AuditRunInfo): string[] {
+  const written: string[] = [];
+  const put = (name: string, write: (path: string) => void): void => {
+    const path = join(dir, name);
+    write(path);
+    written.push(path);
+  };
+  put('summary.json', (p) => writeJsonAtomic(p, result));
+  put('summary.csv', (p) => writeFileAtomic(p, auditCsv(result)));
+  put('return-vs-eps.png', (p) => writeFileAtomic(p, auditPlot(result)));
+  put('audit.json', (p) => writeJsonAtomic(p, info));
+  put('report.md', (p) => writeFileAtomic(p, reportMarkdown(result, info)));
+  return written;
+}
