@@ -16,4 +16,9 @@ export { saveModel, loadModel, saveOptimizer, loadOptimizer } from './core/tenso
 export { writeGif, encodeGif } from './core/plot/gif.ts';
 export { writePng, readPng } from './core/plot/png.ts';
 export { renderLinePlot } from './core/plot/linePlot.ts';
-export { UserError, FileError } from './core/errors.ts';
+export { runAudit, type AuditResult } from './lab/audit/runAudit.ts';
+export type { AuditPlan } from './lab/audit/plan.ts';
+export { gradientMaskingFlags } from './lab/audit/flags.ts';
+export { ALGORITHMS, findAlgorithm } from '../agents/registry/algorithms.ts';
+export { runTraining } from '../agents/training/harness.ts';
+export { UserError, FileError, FieldError } from './core/errors.ts';
