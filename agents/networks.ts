@@ -17,7 +17,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 export type Architecture = 'dqn2013' | 'nature2015' | 'patch6';
 
 /**
- * tfjs initializers take seed 0 as "no seed" (Math.random), so a layer whose running seed hit 0
+ * tfjs initializers take seed 0 as "no seed" (an unseeded global draw), so a layer whose running seed hit 0
  * (a run seed drawing -1, then next++) was initialized differently every time. 0 maps to a fixed
  * other value; every other seed is unchanged, so existing runs keep their weights.
  */
