@@ -21,6 +21,7 @@ import type { A3cConfig } from './config.ts';
 import type { WorkerMessage, WorkerSetup } from './protocol.ts';
 import { SharedParams, parameterCount } from './sharedParams.ts';
 import { spawnActorLearner } from './spawn.ts';
+import { stallWatch } from './stallWatch.ts';
 import type { ObservationHookModule } from '../training/observationHook.ts';
 
 /** The run failed: a worker (workerIndex) threw, exited early or hit a NaN, or (undefined) it stalled. */
@@ -112,8 +113,7 @@ export async function runA3c(options: A3cRunOptions): Promise<A3cRunResult> {
     let ready = 0;
     let readyAt = performance.now();
     let failure: A3cWorkerError | undefined;
-    let lastActivity = performance.now();
-    let lastSteps = startSteps;
+    const watch = stallWatch(startSteps, stallTimeoutMs, 1000, performance.now());
     let settled = false;
 
     const settle = (): void => {
@@ -146,13 +146,9 @@ export async function runA3c(options: A3cRunOptions): Promise<A3cRunResult> {
     };
 
     const watchdog = setInterval(() => {
-      const steps = shared.globalSteps();
-      if (steps !== lastSteps) {
-        lastSteps = steps;
-        lastActivity = performance.now();
-      }
+      const stalled = watch.tick(performance.now(), shared.globalSteps());
       if (failure === undefined) options.onTick?.(shared);
-      if (performance.now() - lastActivity > stallTimeoutMs) {
+      if (stalled) {
         fail(undefined, `no worker message and no env step for ${Math.round(stallTimeoutMs / 1000)} s; workers terminated`);
         threads.forEach((t) => void t.terminate());
       }
@@ -173,7 +169,7 @@ export async function runA3c(options: A3cRunOptions): Promise<A3cRunResult> {
       const thread = spawnActorLearner(setup);
       threads.push(thread);
       thread.on('message', (message: WorkerMessage) => {
-        lastActivity = performance.now();
+        watch.activity(performance.now());
         switch (message.type) {
           case 'ready':
             backends[message.index] = message.backend;
