@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { parseStrict } from '../../src/core/validation.ts';
+import { HIDDEN_ACTIVATIONS } from '../networks.ts';
 
 export const extractConfigSchema = z
   .strictObject({
@@ -40,6 +41,11 @@ export const extractConfigSchema = z
     playExploration: z.number().min(0).max(1).default(0.1),
     /** The substitute's net (agents/networks.ts): the 2013 DQN net, as BC and the 2013-net DQN substitute. */
     architecture: z.enum(['dqn2013', 'nature2015', 'patch6']).default('dqn2013'),
+    /**
+     * The substitute's hidden nonlinearity (agents/networks.ts). ReLU left the extracted net's input
+     * gradient exactly zero on 84% of the pixels, which starves Jacobian augmentation and transfer.
+     */
+    activation: z.enum(HIDDEN_ACTIVATIONS).default('relu'),
     /** Cross-entropy updates after each round's queries (training continues from the last round's weights). */
     updatesPerRound: z.int().min(1).default(400),
     /** Minibatch size. */

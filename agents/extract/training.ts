@@ -123,7 +123,7 @@ export class ExtractionTraining implements Learner {
 
   async start(_outDir: string, _resume: boolean, log: (line: string) => void): Promise<StartResult> {
     const { config } = this;
-    this.model = buildQNetwork(this.shape, this.actionCount, this.rng.seed(), config.architecture);
+    this.model = buildQNetwork(this.shape, this.actionCount, this.rng.seed(), config.architecture, config.activation);
     this.substitute = new LayersPolicy(this.model);
     this.optimizer = tf.train.adam(config.learningRate);
     this.playEnv = this.envFactory();
@@ -300,6 +300,12 @@ export class ExtractionTraining implements Learner {
       lambda: config.lambda,
       lambdaFlipEvery: config.lambdaFlipEvery,
       architecture: config.architecture,
+      activation: config.activation,
+      updatesPerRound: config.updatesPerRound,
+      batchSize: config.batchSize,
+      learningRate: config.learningRate,
+      jacobianFraction: config.jacobianFraction,
+      playExploration: config.playExploration,
       dataSources: { ...this.sources },
       ...(heldOut === undefined
         ? {}
