@@ -37,6 +37,16 @@ export const extractConfigSchema = z
      * pure augmentation; 0: DAgger only.
      */
     jacobianFraction: z.number().min(0).max(1).default(0.5),
+    /**
+     * DAgger's mixing β (Ross et al. 2011, "A Reduction of Imitation Learning and Structured
+     * Prediction to No-Regret Online Learning": the i-th policy acts with the expert's action with
+     * probability β_i): in the attacker's play, the share of steps that execute the oracle's answer
+     * for the state instead of the substitute's (or a random) action. Every play state is queried
+     * anyway, so acting on its answer costs no extra query and reads nothing but the argmax; it
+     * keeps the labelled states near the victim's own state distribution. 0: the substitute (and
+     * random play) drive, as Papernot et al.
+     */
+    oracleActs: z.number().min(0).max(1).default(0),
     /** Random actions while the substitute plays (round 0 plays at random throughout); DAgger-style coverage as BC's exploration. */
     playExploration: z.number().min(0).max(1).default(0.1),
     /** The substitute's net (agents/networks.ts): the 2013 DQN net, as BC and the 2013-net DQN substitute. */

@@ -54,6 +54,8 @@ export interface DataSources {
   randomPlay: number;
   jacobian: number;
   substitutePlay: number;
+  /** Of the play states above, those where the oracle's answer was the action executed (config.oracleActs). */
+  oracleActed: number;
 }
 
 /** Queries of round `round` (0-based): the budget split evenly, the first rounds taking the remainder. */
@@ -70,7 +72,7 @@ export class ExtractionTraining implements Learner {
   readonly envDescription: { readonly id: string; readonly options: unknown };
   readonly totalSteps: number;
   readonly curve: { queries: number; agreement: number; wallSeconds: number }[] = [];
-  readonly sources: DataSources = { randomPlay: 0, jacobian: 0, substitutePlay: 0 };
+  readonly sources: DataSources = { randomPlay: 0, jacobian: 0, substitutePlay: 0, oracleActed: 0 };
 
   private readonly envFactory: () => Env<Float32Array>;
   private readonly shape: [number, number, number];
@@ -166,14 +168,14 @@ export class ExtractionTraining implements Learner {
     const budget = roundBudget(config.queries, config.rounds, round);
     if (round === 0) {
       this.lambda = 0;
-      this.label(this.play(budget, 1), 'randomPlay');
+      this.labelPlay(budget, 1, 'randomPlay');
       return;
     }
     const jacobian = Math.round(budget * config.jacobianFraction);
     this.lambda = roundLambda(config.lambda, round, config.lambdaFlipEvery);
     // The points to augment are drawn before this round's play adds its own: S_ρ as Papernot's.
     if (jacobian > 0) this.label(this.augment(this.sample(jacobian), this.lambda), 'jacobian');
-    if (budget - jacobian > 0) this.label(this.play(budget - jacobian, config.playExploration), 'substitutePlay');
+    if (budget - jacobian > 0) this.labelPlay(budget - jacobian, config.playExploration, 'substitutePlay');
   }
 
   /**
@@ -210,15 +212,28 @@ export class ExtractionTraining implements Learner {
     return added;
   }
 
-  /** `count` states of the attacker's own play (random actions with probability `exploration`, else the substitute's), appended unlabelled. */
+  /**
+   * `count` states of the attacker's own play, appended; the action is the oracle's answer for the
+   * state with probability config.oracleActs (the state is then labelled here: the query is the one
+   * label() would spend), else random with probability `exploration`, else the substitute's.
+   * Returns the indices still to label.
+   */
   private play(count: number, exploration: number): number[] {
     const env = this.playEnv as Env<Float32Array>;
     const substitute = this.substitute as LayersPolicy;
+    const { oracleActs } = this.config;
     const added: number[] = [];
     for (let i = 0; i < count; i++) {
       const observation = this.playObservation as Float32Array;
-      added.push(...this.data.add(observation, 1));
-      const action = this.rng.chance(exploration) ? env.actionSpace.sample(this.rng) : tf.tidy(() => substitute.act(tf.tensor4d(observation, [1, ...this.shape]))[0] ?? 0);
+      const [index] = this.data.add(observation, 1);
+      // No draw when oracleActs is 0, so such runs keep their random stream (and results).
+      let action: number;
+      if (oracleActs > 0 && this.rng.chance(oracleActs)) {
+        action = this.labelOne(index as number);
+      } else {
+        added.push(index as number);
+        action = this.rng.chance(exploration) ? env.actionSpace.sample(this.rng) : tf.tidy(() => substitute.act(tf.tensor4d(observation, [1, ...this.shape]))[0] ?? 0);
+      }
       const result = env.step(action);
       this.playObservation = result.terminated || result.truncated ? this.resetPlay() : result.observation;
     }
@@ -232,6 +247,27 @@ export class ExtractionTraining implements Learner {
     if (seed >= config.heldOutSeed && seed < config.heldOutSeed + config.heldOutEpisodes) throw new Error(`extraction: training episode seed ${seed} would replay a held-out episode; choose another seed or heldOutSeed`);
     this.episodes++;
     return (this.playEnv as Env<Float32Array>).reset({ seed }).observation;
+  }
+
+  /** `count` play states, all labelled (those the oracle acted on as they were played), counted under `source`. */
+  private labelPlay(count: number, exploration: number, source: 'randomPlay' | 'substitutePlay'): void {
+    const before = this.sources.oracleActed;
+    this.label(this.play(count, exploration), source);
+    this.sources[source] += this.sources.oracleActed - before;
+  }
+
+  /** Queries the oracle for the stored state at `index` (as stored: grey levels), labels it, and returns the label. */
+  private labelOne(index: number): number {
+    const obs = this.data.batch([index]);
+    let label: number;
+    try {
+      label = this.options.oracle(obs)[0] as number;
+    } finally {
+      obs.dispose();
+    }
+    this.data.setLabels([index], [label]);
+    this.sources.oracleActed++;
+    return label;
   }
 
   /** The oracle's labels for the states at `indices` (stored as grey levels, so the victim labels exactly what is trained on). */
@@ -306,6 +342,7 @@ export class ExtractionTraining implements Learner {
       learningRate: config.learningRate,
       jacobianFraction: config.jacobianFraction,
       playExploration: config.playExploration,
+      oracleActs: config.oracleActs,
       dataSources: { ...this.sources },
       ...(heldOut === undefined
         ? {}
