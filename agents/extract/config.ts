@@ -62,6 +62,12 @@ export const extractConfigSchema = z
     batchSize: z.int().min(1).default(32),
     /** Adam learning rate (BC's: 5e-4 trains the 2013 net on Pong labels without diverging). */
     learningRate: z.number().positive().default(5e-4),
+    /**
+     * The learning rate of the last update, reached linearly from learningRate over all updates
+     * (the linear annealing of PPO/A3C's Atari settings, Mnih et al. 2016; Schulman et al. 2017),
+     * so the last rounds fit the labels with less step noise. Default: learningRate (constant).
+     */
+    learningRateEnd: z.number().positive().optional(),
     /** Seed for play, sampling, weights; training episode i resets with seed + i. */
     seed: z.int().default(0),
     /** Episodes of the victim's own greedy play whose states measure agreement (not queries: the evaluator's, never the attacker's). */

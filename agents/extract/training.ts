@@ -21,6 +21,7 @@ import type { Env } from '../../src/core/gym/env.ts';
 import { renderLinePlot } from '../../src/core/plot/linePlot.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { backendInfo } from '../../src/core/tensor/backend.ts';
+import { adam, type FusedAdam } from '../../src/core/tensor/adam.ts';
 import { saveModel } from '../../src/core/tensor/fileIO.ts';
 import { LayersPolicy } from '../layersPolicy.ts';
 import { buildQNetwork } from '../networks.ts';
@@ -81,7 +82,7 @@ export class ExtractionTraining implements Learner {
   private readonly data: LabelledStates;
   private model: tfl.LayersModel | undefined;
   private substitute: LayersPolicy | undefined;
-  private optimizer: tf.Optimizer | undefined;
+  private optimizer: FusedAdam | undefined;
   private playEnv: Env<Float32Array> | undefined;
   private playObservation: Float32Array | undefined;
   private episodes = 0;
@@ -127,7 +128,8 @@ export class ExtractionTraining implements Learner {
     const { config } = this;
     this.model = buildQNetwork(this.shape, this.actionCount, this.rng.seed(), config.architecture, config.activation);
     this.substitute = new LayersPolicy(this.model);
-    this.optimizer = tf.train.adam(config.learningRate);
+    // FusedAdam: tf.train.adam's arithmetic in one kernel per variable, and a settable learning rate.
+    this.optimizer = adam(config.learningRate);
     this.playEnv = this.envFactory();
     this.playObservation = this.resetPlay();
     log(`extracting ${this.options.victimDescription ?? 'the victim'} with ${config.queries} queries over ${config.rounds} rounds (λ ${config.lambda}, Jacobian share ${config.jacobianFraction})`);
@@ -289,7 +291,9 @@ export class ExtractionTraining implements Learner {
   private update(withAccuracy: boolean): void {
     const { config, actionCount } = this;
     const model = this.model as tfl.LayersModel;
-    const optimizer = this.optimizer as tf.Optimizer;
+    const optimizer = this.optimizer as FusedAdam;
+    const end = config.learningRateEnd ?? config.learningRate;
+    optimizer.learningRate = config.learningRate + (end - config.learningRate) * (this.current.step / Math.max(1, this.totalSteps - 1));
     const indices = Array.from({ length: config.batchSize }, () => this.rng.int(0, this.data.size - 1));
     const labels = indices.map((index) => this.data.labels[index] as number);
     const [loss, accuracy] = tf.tidy(() => {
@@ -340,6 +344,7 @@ export class ExtractionTraining implements Learner {
       updatesPerRound: config.updatesPerRound,
       batchSize: config.batchSize,
       learningRate: config.learningRate,
+      learningRateEnd: config.learningRateEnd ?? config.learningRate,
       jacobianFraction: config.jacobianFraction,
       playExploration: config.playExploration,
       oracleActs: config.oracleActs,
