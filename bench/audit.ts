@@ -4,12 +4,14 @@
  * and projects the plan from it:
  *   1. per attacked step, every attack of the default plan on models/pong-dqn (and transfer from
  *      models/pong-dqn-seed2), one truncated seeded episode each through the experiment runner in
- *      this thread (env step, attack, victim act: what a unit does, one step at a time);
- *   2. two threads against one on the same short units (UnitThreadPool, warmed up first): the
- *      speedup the audit's pool gets on this machine;
- *   3. the projection: every unit of the default plan (src/lab/audit/plan.ts, the same code the
- *      audit runs) costs episode length x the measured ms per step; units are dealt in the audit's
- *      order to the first free of 2 threads, each running at (measured speedup / 2) of one thread.
+ *      this thread (env step, attack, victim act: what a unit does, one step at a time), in CPU
+ *      time of the process (what a step costs a core, nearly whatever else runs: the cores are
+ *      shared, and wall times varied 2x between windows at load 5-13), wall time beside it;
+ *   2. two threads against one on the same units (UnitThreadPool, warmed up first): wall speedup
+ *      here, and the CPU the threads spend for the same units (their overhead, load-independent);
+ *   3. the projection for 2 idle cores: every unit of the plan (src/lab/audit/plan.ts, the same code
+ *      the audit runs) costs episode length x CPU ms per step; units are dealt in the audit's order
+ *      to the first free of 2 threads, each at 1 / (the threads' CPU overhead) of one thread.
  * Episode lengths are not measured here (a Pong-21 episode is 400-1,500 steps: minutes each
  * under PGD-50): EPISODE_STEPS holds the lengths of the units of the 2026-12-06 default audit of
  * models/pong-dqn (docs/audit.md), and, for the attacks whose units had not finished, 1,500 steps
@@ -130,6 +132,8 @@ export function listSchedule(units: readonly PlannedUnit[], msPerStep: ReadonlyM
   return { wall: Math.max(...free), cpu };
 }
 
+const cpuSeconds = (usage: NodeJS.CpuUsage): number => (usage.user + usage.system) / 1e6;
+
 function singleCondition(base: ExperimentConfig, condition: Record<string, unknown>, steps: number, substitute?: string): ExperimentConfig {
   const input = {
     name: 'bench-audit',
@@ -158,11 +162,16 @@ export async function runAuditBench(stepsPerUnit = 50): Promise<void> {
 
   // 1. ms per attacked step of each distinct condition (middle eps; an attack's cost does not depend on eps).
   const msPerStep = new Map<string, number>();
-  const timeCondition = (config: ExperimentConfig, policies: { victim: Policy; substitute?: Policy }): number => {
+  const wallPerStep = new Map<string, number>();
+  // CPU time of this process (one thread here) per step: what the step costs a core whatever else
+  // runs on the machine (wall time on shared cores varied 2x between windows at load 5-13).
+  const timeCondition = (config: ExperimentConfig, policies: { victim: Policy; substitute?: Policy }): { cpu: number; wall: number } => {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const result = runExperiment(config, policies);
-    const steps = result.episodes.reduce((a, e) => a + e.length, 0);
-    return (performance.now() - t0) / Math.max(1, steps);
+    const steps = Math.max(1, result.episodes.reduce((a, e) => a + e.length, 0));
+    const cpu = process.cpuUsage(c0);
+    return { cpu: (cpu.user + cpu.system) / 1000 / steps, wall: (performance.now() - t0) / steps };
   };
   timeCondition(singleCondition(full[0]?.config as ExperimentConfig, { attack: 'none' }, stepsPerUnit), { victim }); // warm-up: kernels, env
   for (const planned of full) {
@@ -174,39 +183,53 @@ export async function runAuditBench(stepsPerUnit = 50): Promise<void> {
       const config = singleCondition(planned.config, condition as Record<string, unknown>, stepsPerUnit, planned.config.substitute);
       const policies = planned.config.substitute === undefined ? { victim } : { victim, substitute };
       // The lower of two timings: other processes on shared cores only ever add time.
-      msPerStep.set(costKey(what.attack), Math.min(timeCondition(config, policies), timeCondition(config, policies)));
+      const [a, b] = [timeCondition(config, policies), timeCondition(config, policies)];
+      msPerStep.set(costKey(what.attack), Math.min(a.cpu, b.cpu));
+      wallPerStep.set(costKey(what.attack), Math.min(a.wall, b.wall));
     });
   }
 
   // 2. Two threads vs one on the same units (pgd10-margin, 4 episodes of 5x the steps), pool warmed up first.
   const speedUnits = parseExperiment({ ...(singleCondition(full[0]?.config as ExperimentConfig, { attack: 'pgd', steps: 10, loss: 'margin', norm: 'linf', eps: [DEFAULT_EPS[1]] }, 5 * stepsPerUnit) as unknown as ExperimentInput), episodes: 4 }, 'bench audit');
+  const c1 = process.cpuUsage();
   const t1 = performance.now();
   runExperiment(speedUnits, { victim });
   const oneThread = (performance.now() - t1) / 1000;
-  console.log(`ms per attacked step, one thread, ${stepsPerUnit}-step units (batch 1, env + attack + victim; the lower of 2 timings):`);
-  console.log([...msPerStep].map(([key, ms]) => `  ${key.padEnd(16)} ${ms.toFixed(1)}`).join('\n'));
+  const oneThreadCpu = cpuSeconds(process.cpuUsage(c1));
+  console.log(`per attacked step, one thread, ${stepsPerUnit}-step units (batch 1, env + attack + victim; the lower of 2 timings): CPU ms (wall ms)`);
+  console.log([...msPerStep].map(([key, ms]) => `  ${key.padEnd(16)} ${ms.toFixed(1)} (${(wallPerStep.get(key) ?? Number.NaN).toFixed(1)})`).join('\n'));
   const pool = new UnitThreadPool(2, 'wasm');
   let twoThreads: number;
+  let twoThreadsCpu: number;
   try {
     const models = runModels(speedUnits);
     await Promise.all(listUnits(speedUnits).slice(0, 2).map((unit) => pool.run(speedUnits, models, unit)));
+    const c2 = process.cpuUsage();
     const t2 = performance.now();
     await Promise.all(listUnits(speedUnits).map((unit) => pool.run(speedUnits, models, unit)));
     twoThreads = (performance.now() - t2) / 1000;
+    twoThreadsCpu = cpuSeconds(process.cpuUsage(c2));
   } finally {
     await pool.close();
   }
   const speedup = oneThread / twoThreads;
+  // On 2 idle cores each thread runs its units at the CPU cost it needs there: the thread pool's
+  // own overhead shows as extra CPU time for the same units (cpu2 / cpu1), load does not.
+  const cpuOverhead = twoThreadsCpu / oneThreadCpu;
 
-  console.log(`2 threads vs 1 on 4 pgd10-margin units of ${5 * stepsPerUnit} steps: ${oneThread.toFixed(1)} s / ${twoThreads.toFixed(1)} s = ${speedup.toFixed(2)}x`);
+  console.log(
+    `2 threads vs 1 on 4 pgd10-margin units of ${5 * stepsPerUnit} steps: wall ${oneThread.toFixed(1)} s / ${twoThreads.toFixed(1)} s = ${speedup.toFixed(2)}x here; CPU ${oneThreadCpu.toFixed(1)} s / ${twoThreadsCpu.toFixed(1)} s (threads cost ${cpuOverhead.toFixed(2)}x the CPU: idle-core speedup ${(2 / Math.max(1, cpuOverhead)).toFixed(2)}x)`,
+  );
 
   // 3. The projection, for the default plan and for PGD-50 x2 restarts at every eps (the plan before 2026-12-06).
-  const rate = Math.min(2, speedup) / 2;
+  // The projection for 2 idle cores: CPU cost per step, each of 2 threads at 1 / cpuOverhead of one.
+  const rate = 1 / Math.max(1, cpuOverhead);
+  const idleSpeedup = 2 * rate;
   const show = (name: string, units: readonly PlannedUnit[]): void => {
     const { wall, cpu } = listSchedule(units, msPerStep, 2, rate);
     const share = (prefix: string): string => ((100 * listSchedule(units.filter((u) => u.key.startsWith(prefix)), msPerStep, 2, rate).cpu) / cpu).toFixed(0);
     console.log(
-      `${name}: ${units.filter((u) => u.key !== '|barrier').length} units, ${cpu.toFixed(0)} CPU-s (PGD-50 ${share('pgd50')}%, SPSA ${share('spsa')}%, decision ${share('decision')}%); projected ${(wall / 60).toFixed(1)} min on 2 threads at ${speedup.toFixed(2)}x (goal <= ${GOAL_SECONDS / 60} min: ${wall <= GOAL_SECONDS ? 'met' : 'NOT met'}; at a perfect 2x ${(listSchedule(units, msPerStep, 2, 1).wall / 60).toFixed(1)} min)`,
+      `${name}: ${units.filter((u) => u.key !== '|barrier').length} units, ${cpu.toFixed(0)} CPU-s (PGD-50 ${share('pgd50')}%, SPSA ${share('spsa')}%, decision ${share('decision')}%); projected ${(wall / 60).toFixed(1)} min on 2 idle cores at ${idleSpeedup.toFixed(2)}x (goal <= ${GOAL_SECONDS / 60} min: ${wall <= GOAL_SECONDS ? 'met' : 'NOT met'}; at a perfect 2x ${(listSchedule(units, msPerStep, 2, 1).wall / 60).toFixed(1)} min)`,
     );
   };
   show('default plan on pong-dqn (costly attacks at 1/255 only, as its first round decides)', planUnits(plan, PONG_DQN_FIRST_ROUND, PONG_DQN_CLEAN));
