@@ -6,6 +6,8 @@
  *   round ρ ≥ 1: new points from (a) Jacobian-based augmentation of earlier points with the
  *   substitute's gradient at the oracle's label (jacobian.ts; λ's sign alternates) and (b) states
  *   of the substitute's own play (DAgger, Ross et al. 2011); the oracle labels them;
+ *   in any play, with probability config.oracleActs the step executes the oracle's answer for the
+ *   state (DAgger's β; the default 1 makes every round the victim's own trajectories);
  *   every round: cross-entropy updates on all labels so far (weights carried over).
  * The query budget is split evenly over the rounds. The harness's steps are gradient updates; a
  * training.csv row closes each round with the queries so far and the agreement with the victim on

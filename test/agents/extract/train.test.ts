@@ -32,6 +32,9 @@ const SMALL: ExtractConfigInput = {
   lambda: 8 / 255,
   heldOutEpisodes: 20,
   evalEpisodes: 2,
+  // Papernot's recipe (Jacobian points and the substitute's own play), not the play-only default.
+  jacobianFraction: 0.5,
+  oracleActs: 0,
 };
 
 async function extractDot(overrides: ExtractConfigInput = {}): Promise<{ out: string; victimRows: number; result: Awaited<ReturnType<typeof extractModel>> }> {
