@@ -42,17 +42,44 @@ const TRUNKS: Record<Architecture, ReadonlyArray<readonly [number, number, numbe
   ],
 };
 
-export function buildQNetwork(inputShape: readonly [number, number, number], actionCount: number, seed: number, architecture: Architecture = 'dqn2013'): tfl.LayersModel {
+/**
+ * The hidden units' nonlinearity. ReLU everywhere by default (Mnih et al. 2013/2015). The others
+ * exist for model extraction's substitute (agents/extract/): a ReLU net's input gradient is exactly
+ * zero wherever every unit reading a pixel is off, which on Pong's mostly-black frames was 84% of
+ * the pixels of the extracted substitute, so Jacobian augmentation and transfer attacks move only
+ * the rest. ELU (Clevert et al. 2016) and leaky ReLU (Maas et al. 2013, slope 0.01 below zero) keep
+ * a nonzero gradient everywhere. Non-ReLU nets take tf.grad's path in attacks (chainGradient.ts
+ * covers relu/linear only).
+ */
+export const HIDDEN_ACTIVATIONS = ['relu', 'elu', 'leakyRelu'] as const;
+export type HiddenActivation = (typeof HIDDEN_ACTIVATIONS)[number];
+
+/** Leaky ReLU's slope below zero (Maas et al. 2013). */
+const LEAKY_ALPHA = 0.01;
+
+export function buildQNetwork(
+  inputShape: readonly [number, number, number],
+  actionCount: number,
+  seed: number,
+  architecture: Architecture = 'dqn2013',
+  activation: HiddenActivation = 'relu',
+): tfl.LayersModel {
   let next = seed;
   const init = (): ReturnType<typeof tfl.initializers.heNormal> => tfl.initializers.heNormal({ seed: initializerSeed(next++) });
-  const conv = (filters: number, kernelSize: number, strides: number, first = false): tfl.layers.Layer =>
-    tfl.layers.conv2d({ filters, kernelSize, strides, activation: 'relu', kernelInitializer: init(), ...(first ? { inputShape: [...inputShape] } : {}) });
-  const trunk = TRUNKS[architecture].map(([filters, kernelSize, strides], i) => conv(filters, kernelSize, strides, i === 0));
+  // Leaky ReLU is a layer of its own in tfjs-layers (no activation string); ELU and ReLU are strings.
+  const layerActivation = activation === 'leakyRelu' ? 'linear' : activation;
+  const after = (): tfl.layers.Layer[] => (activation === 'leakyRelu' ? [tfl.layers.leakyReLU({ alpha: LEAKY_ALPHA })] : []);
+  const conv = (filters: number, kernelSize: number, strides: number, first = false): tfl.layers.Layer[] => [
+    tfl.layers.conv2d({ filters, kernelSize, strides, activation: layerActivation, kernelInitializer: init(), ...(first ? { inputShape: [...inputShape] } : {}) }),
+    ...after(),
+  ];
+  const trunk = TRUNKS[architecture].flatMap(([filters, kernelSize, strides], i) => conv(filters, kernelSize, strides, i === 0));
   return tfl.sequential({
     layers: [
       ...trunk,
       tfl.layers.flatten(),
-      tfl.layers.dense({ units: architecture === 'nature2015' ? 512 : 256, activation: 'relu', kernelInitializer: init() }),
+      tfl.layers.dense({ units: architecture === 'nature2015' ? 512 : 256, activation: layerActivation, kernelInitializer: init() }),
+      ...after(),
       tfl.layers.dense({ units: actionCount, kernelInitializer: tfl.initializers.glorotUniform({ seed: initializerSeed(next++) }) }),
     ],
   });

@@ -3,6 +3,7 @@
  * in its own file and exports one run function; add a section with one import and one call.
  */
 import { runA3cBench } from './a3c.ts';
+import { runAuditBench } from './audit.ts';
 import { runAdversaryBench } from './adversary.ts';
 import { runBackendBench } from './backend.ts';
 import { runDefenseBench } from './defense.ts';
@@ -18,6 +19,7 @@ runEnvBench();
 await runExperimentBench();
 await runSweepBench();
 await runAdversaryBench();
+await runAuditBench();
 await runA3cBench();
 await runDqnBench();
 await runDefenseBench();

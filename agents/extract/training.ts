@@ -6,6 +6,8 @@
  *   round ρ ≥ 1: new points from (a) Jacobian-based augmentation of earlier points with the
  *   substitute's gradient at the oracle's label (jacobian.ts; λ's sign alternates) and (b) states
  *   of the substitute's own play (DAgger, Ross et al. 2011); the oracle labels them;
+ *   in any play, with probability config.oracleActs the step executes the oracle's answer for the
+ *   state (DAgger's β; the default 1 makes every round the victim's own trajectories);
  *   every round: cross-entropy updates on all labels so far (weights carried over).
  * The query budget is split evenly over the rounds. The harness's steps are gradient updates; a
  * training.csv row closes each round with the queries so far and the agreement with the victim on
@@ -21,6 +23,7 @@ import type { Env } from '../../src/core/gym/env.ts';
 import { renderLinePlot } from '../../src/core/plot/linePlot.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { backendInfo } from '../../src/core/tensor/backend.ts';
+import { adam, type FusedAdam } from '../../src/core/tensor/adam.ts';
 import { saveModel } from '../../src/core/tensor/fileIO.ts';
 import { LayersPolicy } from '../layersPolicy.ts';
 import { buildQNetwork } from '../networks.ts';
@@ -54,6 +57,8 @@ export interface DataSources {
   randomPlay: number;
   jacobian: number;
   substitutePlay: number;
+  /** Of the play states above, those where the oracle's answer was the action executed (config.oracleActs). */
+  oracleActed: number;
 }
 
 /** Queries of round `round` (0-based): the budget split evenly, the first rounds taking the remainder. */
@@ -70,7 +75,7 @@ export class ExtractionTraining implements Learner {
   readonly envDescription: { readonly id: string; readonly options: unknown };
   readonly totalSteps: number;
   readonly curve: { queries: number; agreement: number; wallSeconds: number }[] = [];
-  readonly sources: DataSources = { randomPlay: 0, jacobian: 0, substitutePlay: 0 };
+  readonly sources: DataSources = { randomPlay: 0, jacobian: 0, substitutePlay: 0, oracleActed: 0 };
 
   private readonly envFactory: () => Env<Float32Array>;
   private readonly shape: [number, number, number];
@@ -79,7 +84,7 @@ export class ExtractionTraining implements Learner {
   private readonly data: LabelledStates;
   private model: tfl.LayersModel | undefined;
   private substitute: LayersPolicy | undefined;
-  private optimizer: tf.Optimizer | undefined;
+  private optimizer: FusedAdam | undefined;
   private playEnv: Env<Float32Array> | undefined;
   private playObservation: Float32Array | undefined;
   private episodes = 0;
@@ -123,9 +128,10 @@ export class ExtractionTraining implements Learner {
 
   async start(_outDir: string, _resume: boolean, log: (line: string) => void): Promise<StartResult> {
     const { config } = this;
-    this.model = buildQNetwork(this.shape, this.actionCount, this.rng.seed(), config.architecture);
+    this.model = buildQNetwork(this.shape, this.actionCount, this.rng.seed(), config.architecture, config.activation);
     this.substitute = new LayersPolicy(this.model);
-    this.optimizer = tf.train.adam(config.learningRate);
+    // FusedAdam: tf.train.adam's arithmetic in one kernel per variable, and a settable learning rate.
+    this.optimizer = adam(config.learningRate);
     this.playEnv = this.envFactory();
     this.playObservation = this.resetPlay();
     log(`extracting ${this.options.victimDescription ?? 'the victim'} with ${config.queries} queries over ${config.rounds} rounds (λ ${config.lambda}, Jacobian share ${config.jacobianFraction})`);
@@ -166,14 +172,14 @@ export class ExtractionTraining implements Learner {
     const budget = roundBudget(config.queries, config.rounds, round);
     if (round === 0) {
       this.lambda = 0;
-      this.label(this.play(budget, 1), 'randomPlay');
+      this.labelPlay(budget, 1, 'randomPlay');
       return;
     }
     const jacobian = Math.round(budget * config.jacobianFraction);
     this.lambda = roundLambda(config.lambda, round, config.lambdaFlipEvery);
     // The points to augment are drawn before this round's play adds its own: S_ρ as Papernot's.
     if (jacobian > 0) this.label(this.augment(this.sample(jacobian), this.lambda), 'jacobian');
-    if (budget - jacobian > 0) this.label(this.play(budget - jacobian, config.playExploration), 'substitutePlay');
+    if (budget - jacobian > 0) this.labelPlay(budget - jacobian, config.playExploration, 'substitutePlay');
   }
 
   /**
@@ -210,15 +216,28 @@ export class ExtractionTraining implements Learner {
     return added;
   }
 
-  /** `count` states of the attacker's own play (random actions with probability `exploration`, else the substitute's), appended unlabelled. */
+  /**
+   * `count` states of the attacker's own play, appended; the action is the oracle's answer for the
+   * state with probability config.oracleActs (the state is then labelled here: the query is the one
+   * label() would spend), else random with probability `exploration`, else the substitute's.
+   * Returns the indices still to label.
+   */
   private play(count: number, exploration: number): number[] {
     const env = this.playEnv as Env<Float32Array>;
     const substitute = this.substitute as LayersPolicy;
+    const { oracleActs } = this.config;
     const added: number[] = [];
     for (let i = 0; i < count; i++) {
       const observation = this.playObservation as Float32Array;
-      added.push(...this.data.add(observation, 1));
-      const action = this.rng.chance(exploration) ? env.actionSpace.sample(this.rng) : tf.tidy(() => substitute.act(tf.tensor4d(observation, [1, ...this.shape]))[0] ?? 0);
+      const [index] = this.data.add(observation, 1);
+      // No draw when oracleActs is 0, so such runs keep their random stream (and results).
+      let action: number;
+      if (oracleActs > 0 && this.rng.chance(oracleActs)) {
+        action = this.labelOne(index as number);
+      } else {
+        added.push(index as number);
+        action = this.rng.chance(exploration) ? env.actionSpace.sample(this.rng) : tf.tidy(() => substitute.act(tf.tensor4d(observation, [1, ...this.shape]))[0] ?? 0);
+      }
       const result = env.step(action);
       this.playObservation = result.terminated || result.truncated ? this.resetPlay() : result.observation;
     }
@@ -232,6 +251,27 @@ export class ExtractionTraining implements Learner {
     if (seed >= config.heldOutSeed && seed < config.heldOutSeed + config.heldOutEpisodes) throw new Error(`extraction: training episode seed ${seed} would replay a held-out episode; choose another seed or heldOutSeed`);
     this.episodes++;
     return (this.playEnv as Env<Float32Array>).reset({ seed }).observation;
+  }
+
+  /** `count` play states, all labelled (those the oracle acted on as they were played), counted under `source`. */
+  private labelPlay(count: number, exploration: number, source: 'randomPlay' | 'substitutePlay'): void {
+    const before = this.sources.oracleActed;
+    this.label(this.play(count, exploration), source);
+    this.sources[source] += this.sources.oracleActed - before;
+  }
+
+  /** Queries the oracle for the stored state at `index` (as stored: grey levels), labels it, and returns the label. */
+  private labelOne(index: number): number {
+    const obs = this.data.batch([index]);
+    let label: number;
+    try {
+      label = this.options.oracle(obs)[0] as number;
+    } finally {
+      obs.dispose();
+    }
+    this.data.setLabels([index], [label]);
+    this.sources.oracleActed++;
+    return label;
   }
 
   /** The oracle's labels for the states at `indices` (stored as grey levels, so the victim labels exactly what is trained on). */
@@ -253,7 +293,9 @@ export class ExtractionTraining implements Learner {
   private update(withAccuracy: boolean): void {
     const { config, actionCount } = this;
     const model = this.model as tfl.LayersModel;
-    const optimizer = this.optimizer as tf.Optimizer;
+    const optimizer = this.optimizer as FusedAdam;
+    const end = config.learningRateEnd ?? config.learningRate;
+    optimizer.learningRate = config.learningRate + (end - config.learningRate) * (this.current.step / Math.max(1, this.totalSteps - 1));
     const indices = Array.from({ length: config.batchSize }, () => this.rng.int(0, this.data.size - 1));
     const labels = indices.map((index) => this.data.labels[index] as number);
     const [loss, accuracy] = tf.tidy(() => {
@@ -300,6 +342,14 @@ export class ExtractionTraining implements Learner {
       lambda: config.lambda,
       lambdaFlipEvery: config.lambdaFlipEvery,
       architecture: config.architecture,
+      activation: config.activation,
+      updatesPerRound: config.updatesPerRound,
+      batchSize: config.batchSize,
+      learningRate: config.learningRate,
+      learningRateEnd: config.learningRateEnd ?? config.learningRate,
+      jacobianFraction: config.jacobianFraction,
+      playExploration: config.playExploration,
+      oracleActs: config.oracleActs,
       dataSources: { ...this.sources },
       ...(heldOut === undefined
         ? {}

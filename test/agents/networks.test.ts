@@ -34,3 +34,21 @@ test('a seed chain that passes 0 still builds the same weights every time (tfjs 
     b.dispose();
   }
 });
+
+test('hidden activations: on a black frame a ReLU net has no input gradient at all, leaky ReLU and ELU have one on every pixel', () => {
+  // Zero input and zero biases put every pre-activation at exactly 0: ReLU's gradient there is 0
+  // (the dead-gradient case model extraction met), leaky ReLU's is its slope, ELU's is 1. 28x28:
+  // every pixel reaches a unit of the last conv layer (at 24x24 the last rows feed no unit).
+  const zeros = (activation: 'relu' | 'elu' | 'leakyRelu'): number => {
+    const model = buildQNetwork([28, 28, 2], 3, 5, 'dqn2013', activation);
+    const share = tf.tidy(() => {
+      const g = tf.grad((x: tf.Tensor) => tf.sum(tf.slice(model.apply(x) as tf.Tensor2D, [0, 0], [-1, 1])))(tf.zeros([1, 28, 28, 2]));
+      return tf.mean(tf.cast(tf.equal(g, 0), 'float32')).dataSync()[0] ?? Number.NaN;
+    });
+    model.dispose();
+    return share;
+  };
+  assert.equal(zeros('relu'), 1);
+  assert.equal(zeros('leakyRelu'), 0);
+  assert.equal(zeros('elu'), 0);
+});

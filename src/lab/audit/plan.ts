@@ -40,6 +40,89 @@ export const OWN_ATTACKS: readonly AuditAttack[] = [
   { name: 'decision', category: 'decision', condition: { attack: 'decision' } },
 ];
 
+/**
+ * The costly attacks: PGD-50 with 2 restarts (100 gradient steps per attacked step), SPSA (10
+ * steps x 32 probe pairs) and the decision attack (100 queries), measured by bench/audit.ts at
+ * ~75-90% of an audit's CPU time when run at every eps. Each has one job in the audit, a check that
+ * can only matter at some eps, so by default (`costly: 'needed'`) they run in a second round, after
+ * the cheap attacks, at the smallest eps (always: every audit has their column) and wherever their
+ * check can still fire:
+ * - PGD-50 (ce, margin): "more steps or restarts add nothing" and "margin beats ce" need PGD-10 far
+ *   from the worst (flags.ts farFromWorst); so PGD-50 runs where PGD-10 (either loss) is far from it;
+ * - SPSA and decision: "a black-box attack beats every white-box attack" needs the strongest
+ *   white-box attack above the worst by a CI; they run where no white-box attack has reached the
+ *   worst (the sweep's own reach level, REACH_FRACTION): a masked model's white-box attacks fail, so
+ *   they run at every eps there.
+ * `costly: 'all'` runs every attack at every eps in one round (the plan before 2026-12-06).
+ */
+export type CostlyRule = 'pgd10-far-from-worst' | 'whitebox-not-at-worst';
+export const COSTLY_ATTACKS: Readonly<Record<string, CostlyRule>> = {
+  'pgd50-ce': 'pgd10-far-from-worst',
+  'pgd50-margin': 'pgd10-far-from-worst',
+  spsa: 'whitebox-not-at-worst',
+  decision: 'whitebox-not-at-worst',
+};
+export type CostlyMode = 'needed' | 'all';
+export const DEFAULT_COSTLY_MODE: CostlyMode = 'needed';
+export const COSTLY_MODES: readonly CostlyMode[] = ['needed', 'all'];
+
+const isCostly = (name: string): boolean => COSTLY_ATTACKS[name] !== undefined;
+
+/** The first round's cells the second round is decided on. */
+export interface FirstRoundCell {
+  readonly attack: string;
+  readonly category: AttackCategory;
+  readonly eps: number;
+  readonly mean: number;
+}
+
+/**
+ * The eps each costly attack runs at in the second round: the smallest of `eps` always, plus those
+ * where its rule holds on the first round's cells. `farLevel` = worst + ½(clean − worst) (above it:
+ * far from the worst); `reachLevel` = the sweep's "reached the worst" (at or below it). With no
+ * cell to judge by (no PGD-10 / no white-box attack in the plan) a costly attack runs at every eps.
+ */
+export function costlyEps(attack: string, eps: readonly number[], cells: readonly FirstRoundCell[], levels: { readonly far: number; readonly reach: number }): number[] {
+  const sorted = [...new Set(eps)].sort((a, b) => a - b);
+  const rule = COSTLY_ATTACKS[attack];
+  if (rule === undefined) return sorted;
+  const judges = cells.filter((c) => (rule === 'pgd10-far-from-worst' ? c.attack === 'pgd10-ce' || c.attack === 'pgd10-margin' : c.category === 'whitebox'));
+  if (judges.length === 0) return sorted;
+  const holds = (e: number): boolean => {
+    const here = judges.filter((c) => c.eps === e);
+    if (here.length === 0) return true;
+    return rule === 'pgd10-far-from-worst' ? here.some((c) => c.mean > levels.far) : here.every((c) => c.mean > levels.reach);
+  };
+  return sorted.filter((e, i) => i === 0 || holds(e));
+}
+
+/**
+ * The attack names of the plan's first round (`only` for roundExperiments; 'transfer' keeps the
+ * transfer experiments): every attack but the costly ones under `costly: 'needed'`; everything
+ * (undefined) under 'all' or when the plan has no costly attack.
+ */
+export function firstRoundAttacks(plan: AuditPlan): string[] | undefined {
+  const own = ownAttacks(plan).map((a) => a.name);
+  if ((plan.costly ?? DEFAULT_COSTLY_MODE) !== 'needed' || !own.some(isCostly)) return undefined;
+  return [...own.filter((name) => !isCostly(name)), 'transfer'];
+}
+
+/**
+ * The second round under `costly: 'needed'`: the plan's costly attacks, grouped by the eps list
+ * costlyEps gives them, one experiment per group (an experiment runs its attacks at one eps list).
+ */
+export function costlyRoundExperiments(plan: AuditPlan, round: number, cells: readonly FirstRoundCell[], levels: { readonly far: number; readonly reach: number }): PlannedExperiment[] {
+  const groups = new Map<string, { eps: number[]; attacks: string[] }>();
+  for (const attack of ownAttacks(plan).map((a) => a.name).filter(isCostly)) {
+    const eps = costlyEps(attack, plan.eps, cells, levels);
+    const key = eps.join(',');
+    const group = groups.get(key) ?? { eps, attacks: [] };
+    group.attacks.push(attack);
+    groups.set(key, group);
+  }
+  return [...groups.values()].flatMap((group, i) => roundExperiments(plan, round, group.eps, false, group.attacks, `costly${i}`));
+}
+
 /** The attacks the eps sweep runs beyond the plan's eps: the cheap ones that still show a trend. */
 export const SWEEP_ATTACKS: readonly string[] = ['random', 'fgsm-ce', 'pgd10-ce', 'pgd10-margin'];
 
@@ -76,6 +159,8 @@ export interface AuditPlan {
   readonly attacks?: readonly string[];
   /** 0 turns the sweep off. */
   readonly maxDoublings: number;
+  /** Where the costly attacks run (COSTLY_ATTACKS); default DEFAULT_COSTLY_MODE. */
+  readonly costly?: CostlyMode;
 }
 
 export interface PlannedCondition {
@@ -127,9 +212,9 @@ function experiment(plan: AuditPlan, name: string, attacks: readonly AuditAttack
  * The experiments of one round: `eps` for the attacks named in `only` (all when undefined), the
  * clean condition when `withClean`.
  */
-export function roundExperiments(plan: AuditPlan, round: number, eps: readonly number[], withClean: boolean, only?: readonly string[]): PlannedExperiment[] {
+export function roundExperiments(plan: AuditPlan, round: number, eps: readonly number[], withClean: boolean, only?: readonly string[], tag = 'own'): PlannedExperiment[] {
   const keep = (a: AuditAttack): boolean => only === undefined || only.includes(a.name) || (a.category === 'transfer' && only.includes('transfer'));
-  const own = experiment(plan, `audit-r${round}-own`, ownAttacks(plan).filter(keep), eps, withClean);
+  const own = experiment(plan, `audit-r${round}-${tag}`, ownAttacks(plan).filter(keep), eps, withClean);
   const transfer = plan.substitutes.map((substitute, i) =>
     experiment(plan, `audit-r${round}-transfer${i}-${basename(substitute)}`, transferAttacks(substitute).filter(keep), eps, false, substitute),
   );

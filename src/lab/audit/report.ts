@@ -84,6 +84,7 @@ export function reportMarkdown(result: AuditResult, info: AuditRunInfo): string 
 - clean: ${cell(result.clean.mean, result.clean.ci95)}
 - eps sweep: ${sweep}
 - PGD-50 runs ${PGD_LONG_RESTARTS} restarts; every attack l∞, newest frame, every step
+- costly attacks (PGD-50, SPSA, decision): ${result.costly === 'all' ? 'at every eps (`--costly all`)' : 'a second round at the smallest eps and wherever their check can still fire (`--costly needed`: PGD-50 where PGD-10 is far from the worst, SPSA and decision where no white-box attack reached the worst); an empty cell was not run'}
 
 ## Mean return ± 95% CI per attack and eps
 

@@ -10,7 +10,7 @@ import type { ExperimentConfig } from '../experiment/config.ts';
 import { expandConditions } from '../experiment/conditions.ts';
 import type { ExperimentResult } from '../experiment/runner.ts';
 import { gradientMaskingFlags, type CellStat, type Flag } from './flags.ts';
-import { nextSweepEps, REACH_FRACTION, roundExperiments, SWEEP_ATTACKS, type AttackCategory, type AuditPlan, type PlannedExperiment } from './plan.ts';
+import { costlyRoundExperiments, DEFAULT_COSTLY_MODE, firstRoundAttacks, type CostlyMode, nextSweepEps, REACH_FRACTION, roundExperiments, SWEEP_ATTACKS, type AttackCategory, type AuditPlan, type PlannedExperiment } from './plan.ts';
 
 export type ExperimentRunner = (config: ExperimentConfig, round: number) => Promise<ExperimentResult>;
 
@@ -40,6 +40,8 @@ export interface AuditResult {
   readonly cells: readonly AuditCell[];
   readonly rows: readonly EpsRow[];
   readonly sweep: { readonly epsAdded: readonly number[]; readonly stopped: 'reached-worst' | 'cap' | 'off' };
+  /** Where the costly attacks ran (plan.ts COSTLY_ATTACKS). */
+  readonly costly: CostlyMode;
   readonly flags: readonly Flag[];
 }
 
@@ -81,23 +83,32 @@ export async function runAudit(plan: AuditPlan, runExperiment: ExperimentRunner,
   const facts = gameFacts(plan.env.id, plan.env.options);
   const worst = facts.worstReturn;
   const collected: Collected = { cells: [] };
-  const runRound = async (round: number, eps: readonly number[], withClean: boolean, only?: readonly string[]): Promise<void> => {
+  const runPlanned = async (round: number, eps: readonly number[], planned: readonly PlannedExperiment[]): Promise<void> => {
     onRound?.(round, eps);
-    const planned = roundExperiments(plan, round, eps, withClean, only);
     const results = await Promise.all(planned.map((p) => runExperiment(p.config, round)));
     planned.forEach((p, i) => collect(p, results[i] as ExperimentResult, collected));
   };
+  const runRound = (round: number, eps: readonly number[], withClean: boolean, only?: readonly string[]): Promise<void> => runPlanned(round, eps, roundExperiments(plan, round, eps, withClean, only));
 
   const baseEps = [...new Set(plan.eps)].sort((a, b) => a - b);
-  await runRound(0, baseEps, true);
+  const first = firstRoundAttacks(plan);
+  await runRound(0, baseEps, true, first);
   // Seaquest's score is unbounded: its range is then clean play's mean.
   const best = facts.bestReturn ?? mean(collected.clean ?? [worst]);
   const reachLevel = worst + REACH_FRACTION * Math.max(0, best - worst);
+  let round = 1;
+  if (first !== undefined) {
+    // The costly attacks where their check can still fire (plan.ts COSTLY_ATTACKS).
+    const levels = { far: worst + 0.5 * (mean(collected.clean ?? [worst]) - worst), reach: reachLevel };
+    const planned = costlyRoundExperiments(plan, round, collected.cells, levels);
+    const eps = [...new Set(planned.flatMap((p) => p.conditions.flatMap((c) => ('eps' in c ? [c.eps] : []))))].sort((a, b) => a - b);
+    await runPlanned(round++, eps, planned);
+  }
   const done = [...baseEps];
   const epsAdded: number[] = [];
   const reached = (): boolean => done.some((e) => strongestMean(collected.cells, e) <= reachLevel);
   let stopped: AuditResult['sweep']['stopped'] = plan.maxDoublings === 0 ? 'off' : 'reached-worst';
-  for (let round = 1; plan.maxDoublings > 0 && !reached(); round++) {
+  for (; plan.maxDoublings > 0 && !reached(); round++) {
     const next = nextSweepEps(plan, done);
     if (next === undefined) {
       stopped = 'cap';
@@ -126,6 +137,7 @@ export async function runAudit(plan: AuditPlan, runExperiment: ExperimentRunner,
     cells,
     rows: rowsOf(cells, done, plan.episodes),
     sweep: { epsAdded, stopped },
+    costly: plan.costly ?? DEFAULT_COSTLY_MODE,
     flags,
   };
 }

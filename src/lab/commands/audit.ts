@@ -14,7 +14,7 @@ import type { Policy } from '../../../agents/policy.ts';
 import { resolveEnvOptions } from '../../../envs/index.ts';
 import { UserError } from '../../core/errors.ts';
 import { backendInfo, type BackendChoice } from '../../core/tensor/backend.ts';
-import { DEFAULT_EPS, DEFAULT_MAX_DOUBLINGS, roundExperiments, type AuditPlan } from '../audit/plan.ts';
+import { COSTLY_MODES, DEFAULT_COSTLY_MODE, DEFAULT_EPS, DEFAULT_MAX_DOUBLINGS, roundExperiments, type AuditPlan, type CostlyMode } from '../audit/plan.ts';
 import { formatAuditTable, formatFlags, writeAuditFolder } from '../audit/report.ts';
 import { runAudit } from '../audit/runAudit.ts';
 import type { ExperimentConfig } from '../experiment/config.ts';
@@ -47,6 +47,7 @@ interface AuditArgs {
   backend?: string;
   'max-doublings': number;
   'env-options'?: string;
+  costly: string;
 }
 
 /** The backend threads must use so their floats are this process's floats (as `advgym run`). */
@@ -56,7 +57,9 @@ function backendChoiceInUse(): BackendChoice {
 }
 
 /** Every flag, checked before a model loads or a folder is made. */
-function checkFlags(args: AuditArgs): { eps: number[]; episodes: number; workers: number; envOverride: Record<string, unknown> } {
+function checkFlags(args: AuditArgs): { eps: number[]; episodes: number; workers: number; envOverride: Record<string, unknown>; costly: CostlyMode } {
+  const costly = COSTLY_MODES.find((m) => m === args.costly);
+  if (costly === undefined) throw new UserError(`--costly: must be one of ${COSTLY_MODES.join(', ')}, got '${args.costly}'`);
   const eps = args.eps ?? [...DEFAULT_EPS];
   for (const e of eps) if (!(Number.isFinite(e) && e > 0 && e <= 1)) throw new UserError(`--eps: each value must be in (0, 1] (l∞, [0,1] pixel units), got ${e}`);
   const episodes = flagValue('episodes', BOUNDS.episodes, args.episodes);
@@ -75,7 +78,7 @@ function checkFlags(args: AuditArgs): { eps: number[]; episodes: number; workers
     if (typeof envOverride !== 'object' || envOverride === null || Array.isArray(envOverride)) throw new UserError('--env-options: must be a JSON object');
   }
   outputDirFlag('out', args.out);
-  return { eps, episodes, workers, envOverride };
+  return { eps, episodes, workers, envOverride, costly };
 }
 
 /** The victim's env as its agent.json records it, with --env-options over it (game options merged). */
@@ -118,6 +121,11 @@ export const auditCommand: CommandModule<object, AuditArgs> = {
       .option('workers', { type: 'number', describe: `worker threads (default one per core, here ${availableParallelism()}; 1: this thread)` })
       .option('seed', { type: 'number', default: 0 })
       .option('max-doublings', { type: 'number', default: DEFAULT_MAX_DOUBLINGS, describe: 'eps sweep cap: doublings of the smallest eps (0: no sweep)' })
+      .option('costly', {
+        type: 'string',
+        default: DEFAULT_COSTLY_MODE,
+        describe: "where PGD-50, SPSA and decision run: 'needed' (a second round: the smallest eps and where their check can still fire; docs/audit.md) or 'all' (every eps)",
+      })
       .option('env-options', { type: 'string', describe: 'JSON merged over the model\'s env options, e.g. \'{"game":{"pointsToWin":5}}\' (default: the model\'s own env)' })
       .option('backend', { type: 'string', describe: 'tensor backend: auto|node|wasm|cpu' }) as unknown as Argv<AuditArgs>,
   handler: async (args) => {
@@ -132,6 +140,7 @@ export const auditCommand: CommandModule<object, AuditArgs> = {
       episodes: flags.episodes,
       seed: args.seed,
       maxDoublings: args['max-doublings'],
+      costly: flags.costly,
     };
     await initBackendFromFlag(args.backend);
     // Every model loads and is checked against the env before any folder exists.

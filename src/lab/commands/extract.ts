@@ -22,6 +22,12 @@ export interface ExtractArgs {
   readonly jacobianFraction?: number | undefined;
   readonly updatesPerRound?: number | undefined;
   readonly architecture?: string | undefined;
+  readonly activation?: string | undefined;
+  readonly batchSize?: number | undefined;
+  readonly learningRate?: number | undefined;
+  readonly playExploration?: number | undefined;
+  readonly oracleActs?: number | undefined;
+  readonly learningRateEnd?: number | undefined;
   readonly heldOutEpisodes?: number | undefined;
   readonly evalEpisodes?: number | undefined;
   readonly force?: boolean | undefined;
@@ -40,6 +46,12 @@ const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
   jacobianFraction: '--jacobian-fraction',
   updatesPerRound: '--updates-per-round',
   architecture: '--architecture',
+  activation: '--activation',
+  batchSize: '--batch-size',
+  learningRate: '--learning-rate',
+  playExploration: '--play-exploration',
+  oracleActs: '--oracle-acts',
+  learningRateEnd: '--learning-rate-end',
   heldOutEpisodes: '--held-out-episodes',
   evalEpisodes: '--eval-episodes',
   force: '--force',
@@ -48,7 +60,7 @@ const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
 export async function runExtract(args: ExtractArgs, write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<void> {
   await withFlagNames(FLAG_OF_FIELD, async () => {
     const input: Record<string, unknown> = { victim: args.victim, queries: args.queries };
-    const optional = { rounds: args.rounds, lambda: args.lambda, seed: args.seed, env: args.env, jacobianFraction: args.jacobianFraction, updatesPerRound: args.updatesPerRound, architecture: args.architecture, heldOutEpisodes: args.heldOutEpisodes, evalEpisodes: args.evalEpisodes };
+    const optional = { rounds: args.rounds, lambda: args.lambda, seed: args.seed, env: args.env, jacobianFraction: args.jacobianFraction, updatesPerRound: args.updatesPerRound, architecture: args.architecture, activation: args.activation, batchSize: args.batchSize, learningRate: args.learningRate, playExploration: args.playExploration, oracleActs: args.oracleActs, learningRateEnd: args.learningRateEnd, heldOutEpisodes: args.heldOutEpisodes, evalEpisodes: args.evalEpisodes };
     for (const [field, value] of Object.entries(optional)) if (value !== undefined) input[field] = value;
     const config = parseStrict(extractConfigSchema, input, 'extract flags');
     // Every output path is checked before the backend starts or anything is created.
@@ -73,9 +85,15 @@ export const extractCommand: CommandModule<object, ExtractArgs> = {
       .option('lambda', { type: 'number', describe: 'Jacobian augmentation step in [0,1] pixel units (default 8/255)' })
       .option('seed', { type: 'number', describe: 'seed for play, sampling and weights (default 0)' })
       .option('env', { type: 'string', describe: 'env id (default Pong-v0)' })
-      .option('jacobian-fraction', { type: 'number', describe: "share of each later round on Jacobian points, the rest the substitute's own play (default 0.5)" })
+      .option('jacobian-fraction', { type: 'number', describe: "share of each later round on Jacobian points, the rest play (default 0: play only)" })
       .option('updates-per-round', { type: 'number', describe: 'cross-entropy updates per round (default 400)' })
       .option('architecture', { type: 'string', describe: 'substitute net: dqn2013 (default), nature2015, patch6' })
+      .option('activation', { type: 'string', describe: "substitute's hidden nonlinearity: relu (default), elu, leakyRelu" })
+      .option('batch-size', { type: 'number', describe: 'cross-entropy minibatch size (default 32)' })
+      .option('learning-rate', { type: 'number', describe: 'Adam learning rate (default 5e-4)' })
+      .option('play-exploration', { type: 'number', describe: "random-action probability in the substitute's own play (default 0.1)" })
+      .option('learning-rate-end', { type: 'number', describe: 'learning rate of the last update, reached linearly (default: --learning-rate, constant)' })
+      .option('oracle-acts', { type: 'number', describe: "DAgger's β: share of play steps that execute the oracle's answer (already queried) instead of the substitute's action (default 1)" })
       .option('held-out-episodes', { type: 'number', describe: "episodes of the victim's own play that agreement is measured on (default 2)" })
       .option('eval-episodes', { type: 'number', describe: "greedy matches of the substitute's final grade (default 10)" })
       .option('force', { type: 'boolean', default: false, describe: 'write into a non-empty --out' })

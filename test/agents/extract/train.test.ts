@@ -32,6 +32,9 @@ const SMALL: ExtractConfigInput = {
   lambda: 8 / 255,
   heldOutEpisodes: 20,
   evalEpisodes: 2,
+  // Papernot's recipe (Jacobian points and the substitute's own play), not the play-only default.
+  jacobianFraction: 0.5,
+  oracleActs: 0,
 };
 
 async function extractDot(overrides: ExtractConfigInput = {}): Promise<{ out: string; victimRows: number; result: Awaited<ReturnType<typeof extractModel>> }> {
@@ -53,7 +56,7 @@ test('a Dot victim whose logits throw is extracted to ≥ 90% agreement with 600
   // The victim's act() saw the 600 queries and, once each, the held-out states of its own play (the evaluator's, not the attacker's).
   assert.equal(victimRows, 600 + heldOut.states);
   assert.equal(heldOut.states, 20 * 12);
-  assert.deepEqual(agent['dataSources'], { randomPlay: 150, jacobian: 225, substitutePlay: 225 });
+  assert.deepEqual(agent['dataSources'], { randomPlay: 150, jacobian: 225, substitutePlay: 225, oracleActed: 0 });
   assert.ok(heldOut.heldOut >= 0.9, `agreement ${heldOut.heldOut}`);
   const rows = readFileSync(join(out, 'training.csv'), 'utf8').trim().split('\n');
   assert.equal(rows[0], 'step,round,queries,lambda,loss,batchAccuracy,agreement,wallSeconds');
@@ -71,6 +74,19 @@ test('the same seed extracts the same substitute (weights and agreement curve); 
   assert.ok(weights(a.out).equals(weights(b.out)));
   assert.deepEqual(a.result.curve.map((p) => p.agreement), b.result.curve.map((p) => p.agreement));
   assert.ok(!weights(a.out).equals(weights(c.out)));
+});
+
+test("oracleActs (DAgger's β): play executes the oracle's answers, every one counted once as a query", async () => {
+  const { out, victimRows, result } = await extractDot({ queries: 200, rounds: 2, updatesPerRound: 20, evalEpisodes: 0, heldOutEpisodes: 2, jacobianFraction: 0, oracleActs: 1 });
+  const agent = JSON.parse(readFileSync(join(out, 'agent.json'), 'utf8')) as Record<string, unknown>;
+  const heldOut = agent['agreement'] as { states: number };
+  assert.equal(result.queries, 200);
+  assert.equal(victimRows, 200 + heldOut.states, 'acting on an answer spends no query beyond the one that labelled the state');
+  assert.deepEqual(agent['dataSources'], { randomPlay: 100, jacobian: 0, substitutePlay: 100, oracleActed: 200 });
+  const half = await extractDot({ queries: 200, rounds: 2, updatesPerRound: 20, evalEpisodes: 0, heldOutEpisodes: 2, jacobianFraction: 0, oracleActs: 0.5 });
+  const acted = (JSON.parse(readFileSync(join(half.out, 'agent.json'), 'utf8')) as { dataSources: { oracleActed: number } }).dataSources.oracleActed;
+  assert.ok(acted > 60 && acted < 140, `about half of 200 play steps acted on by the oracle: ${acted}`);
+  assert.equal(half.result.queries, 200);
 });
 
 test('the budget is split evenly over the rounds, the first rounds taking the remainder', () => {

@@ -14,7 +14,7 @@ import { initBackend } from '../../../../src/core/tensor/backend.ts';
 import { loadPolicy } from '../../../../agents/loadPolicy.ts';
 import type { Policy } from '../../../../agents/policy.ts';
 import { runAudit, type ExperimentRunner } from '../../../../src/lab/audit/runAudit.ts';
-import { nextSweepEps, roundExperiments, SWEEP_ATTACKS, type AuditPlan } from '../../../../src/lab/audit/plan.ts';
+import { costlyEps, firstRoundAttacks, nextSweepEps, roundExperiments, SWEEP_ATTACKS, type AuditPlan, type FirstRoundCell } from '../../../../src/lab/audit/plan.ts';
 import { runExperiment, type ExperimentResult } from '../../../../src/lab/experiment/runner.ts';
 import { expandConditions } from '../../../../src/lab/experiment/conditions.ts';
 import type { ExperimentConfig } from '../../../../src/lab/experiment/config.ts';
@@ -100,9 +100,46 @@ test('the sweep doubles eps until the strongest attack reaches the worst, then s
   const result = await runAudit(FULL, fakeRunner((attack, eps) => (attack === 'pgd10-margin' && eps >= 0.03 ? -21 : 0), seen));
   assert.deepEqual(result.sweep, { epsAdded: [0.01568, 0.03136], stopped: 'reached-worst' });
   assert.deepEqual(result.eps, [0.00392, 0.00784, 0.01176, 0.01568, 0.03136]);
-  const sweepAttacks = seen.slice(3).flatMap((c) => c.conditions.map((x) => x.name));
+  // seen: round 0 (own + 2 transfer), the costly round (one experiment: every costly attack at every eps here), then the sweep.
+  assert.deepEqual(seen[3]?.conditions.map((x) => x.name), ['pgd50-ce', 'pgd50-margin', 'spsa', 'decision']);
+  const sweepAttacks = seen.slice(4).flatMap((c) => c.conditions.map((x) => x.name));
   assert.deepEqual([...new Set(sweepAttacks)], SWEEP_ATTACKS, 'the sweep runs only the sweep attacks, no transfer experiment');
   assert.ok(!result.flags.some((f) => f.rule === 'never-reaches-worst'));
+});
+
+test('costly attacks run after the cheap ones, at the smallest eps and where their check can still fire', async () => {
+  const seen: ExperimentConfig[] = [];
+  // Clean 19 (far level -1, reach level -18.9). PGD-10: far from the worst at 1/255, half way at 2/255, at the worst at 3/255.
+  const pgd10 = (eps: number): number => (eps < 0.005 ? 0 : eps < 0.01 ? -10 : -21);
+  const result = await runAudit({ ...FULL, maxDoublings: 0 }, fakeRunner((attack, eps) => (attack.startsWith('pgd10') ? pgd10(eps) : 0), seen));
+  assert.equal(seen.length, 5, 'round 0: own + 2 transfer; round 1: two costly experiments');
+  assert.ok(seen.slice(0, 3).every((c) => c.conditions.every((x) => !['pgd50-ce', 'pgd50-margin', 'spsa', 'decision'].includes(x.name ?? ''))), 'no costly attack in round 0');
+  const epsOf = (attack: string): number[] => result.cells.filter((c) => c.attack === attack).map((c) => c.eps);
+  assert.deepEqual(epsOf('pgd50-ce'), [0.00392], 'PGD-50: only where PGD-10 is far from the worst (and the smallest eps)');
+  assert.deepEqual(epsOf('pgd50-margin'), [0.00392]);
+  assert.deepEqual(epsOf('spsa'), [0.00392, 0.00784], 'SPSA: wherever no white-box attack reached the worst');
+  assert.deepEqual(epsOf('decision'), [0.00392, 0.00784]);
+  assert.deepEqual(epsOf('pgd10-ce'), FULL.eps, 'the cheap attacks run at every eps');
+  assert.deepEqual(seen.slice(3).map((c) => c.name), ['audit-r1-costly0', 'audit-r1-costly1']);
+
+  const all: ExperimentConfig[] = [];
+  await runAudit({ ...FULL, maxDoublings: 0, costly: 'all' }, fakeRunner((attack, eps) => (attack.startsWith('pgd10') ? pgd10(eps) : 0), all));
+  assert.equal(all.length, 3, "costly: 'all' runs everything in round 0");
+  assert.equal(expandConditions(all[0]!).length, 1 + 8 * 3);
+  assert.equal(firstRoundAttacks({ ...FULL, costly: 'all' }), undefined);
+  assert.equal(firstRoundAttacks({ ...FULL, attacks: ['fgsm-ce', 'pgd10-ce'] }), undefined, 'no costly attack in the plan: one round');
+});
+
+test('costlyEps: each rule holds on its case and not on its negation', () => {
+  const eps = [0.01, 0.02];
+  const levels = { far: -1, reach: -18.9 };
+  const cell = (attack: string, e: number, mean: number): FirstRoundCell => ({ attack, category: attack === 'random' ? 'random' : 'whitebox', eps: e, mean });
+  assert.deepEqual(costlyEps('pgd50-ce', eps, [cell('pgd10-ce', 0.01, -20), cell('pgd10-ce', 0.02, 0)], levels), [0.01, 0.02], 'PGD-10 far from the worst at 0.02');
+  assert.deepEqual(costlyEps('pgd50-ce', eps, [cell('pgd10-ce', 0.01, -20), cell('pgd10-ce', 0.02, -5)], levels), [0.01], 'not far at 0.02: smallest only');
+  assert.deepEqual(costlyEps('pgd50-margin', eps, [cell('pgd10-ce', 0.02, -5), cell('pgd10-margin', 0.02, 3)], levels), [0.01, 0.02], 'either loss far is enough');
+  assert.deepEqual(costlyEps('spsa', eps, [cell('fgsm-ce', 0.02, -10), cell('pgd10-ce', 0.02, -18)], levels), [0.01, 0.02], 'no white-box attack at the worst');
+  assert.deepEqual(costlyEps('decision', eps, [cell('fgsm-ce', 0.02, -10), cell('pgd10-ce', 0.02, -19)], levels), [0.01], 'one white-box attack at the worst');
+  assert.deepEqual(costlyEps('spsa', eps, [cell('random', 0.02, -21)], levels), [0.01, 0.02], 'random noise is not a white-box attack: nothing to judge by, run everywhere');
 });
 
 test('the per-episode minimum is the mean of each episode\'s minimum, not the minimum of the means', async () => {
