@@ -2,8 +2,10 @@
  * The defenses' results table for docs/defenses.md, from the run folders of the
  * experiments/defense-pong-*.json configs (or any runs with the same kinds of conditions):
  *
- *   npx tsx scripts/defense-table.ts RUNFOLDER... [--eps 0.00392,0.00784,0.01176] [--out FILE.md]
+ *   npx tsx scripts/defense-table.ts RUNFOLDER... [--victim MODEL_DIR ...] [--eps 0.00392,0.00784,0.01176] [--out FILE.md]
  *
+ * --victim adds a row for a model even when no run folder holds it yet (its cells 'pending'), on
+ * the env of its agent.json: the docs' skeleton while the defense configs have not run.
  * One row per victim (model folder and env options): its net, recipe and training step from the
  * model's config.json, agent.json and STATUS.md; columns clean and, per ε of --eps (default 1, 2
  * and 3 grey levels), white-box FGSM, white-box PGD-10, the best transfer attack (the transfer
@@ -33,6 +35,7 @@ import type { ConditionSummary } from '../src/lab/experiment/runner.ts';
 type Kind = 'clean' | 'fgsm' | 'pgd10' | 'transfer' | 'random';
 const KIND_HEADINGS: Record<Exclude<Kind, 'clean'>, string> = { fgsm: 'FGSM', pgd10: 'PGD-10', transfer: 'best transfer', random: 'random' };
 const DEFAULT_EPS = [0.00392, 0.00784, 0.01176];
+const USAGE = 'npx tsx scripts/defense-table.ts RUNFOLDER... [--victim MODEL_DIR ...] [--eps 0.00392,0.00784,0.01176] [--out FILE.md]';
 
 interface Cell {
   readonly kind: Kind;
@@ -190,10 +193,11 @@ function render(rows: readonly VictimRows[], tableEps: readonly number[]): strin
   }
   lines.push('');
   for (const row of rows) {
-    lines.push(`**${rowName(row, rows)}** (\`${row.victim}\`, ${row.envLabel}, ${typicalEpisodes(row)} matches per cell unless marked): ${describeVictim(row.victim)}`);
+    const matches = row.cells.length === 0 ? 'no run yet' : `${typicalEpisodes(row)} matches per cell unless marked`;
+    lines.push(`**${rowName(row, rows)}** (\`${row.victim}\`, ${row.envLabel}, ${matches}): ${describeVictim(row.victim)}`);
     lines.push('');
     lines.push(`- ${maskingLine(row)}`);
-    lines.push(`- Runs: ${[...row.runs].map((r) => `\`${r}\``).join(', ')}${row.untabled.size === 0 ? '' : `; not tabled: ${[...row.untabled].join(', ')}`}`);
+    lines.push(`- Runs: ${row.runs.size === 0 ? 'none yet' : [...row.runs].map((r) => `\`${r}\``).join(', ')}${row.untabled.size === 0 ? '' : `; not tabled: ${[...row.untabled].join(', ')}`}`);
     lines.push('');
     const allEps = [...new Set(row.cells.filter((c) => c.kind !== 'clean').map((c) => c.eps))].sort((a, b) => a - b);
     if (allEps.length === 0) continue;
@@ -208,21 +212,29 @@ function main(): void {
   const args = process.argv.slice(2);
   const flags = new Map<string, string>();
   const dirs: string[] = [];
+  const victims: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
-    if (arg === '--eps' || arg === '--out') {
+    if (arg === '--eps' || arg === '--out' || arg === '--victim') {
       const value = args[++i];
       if (value === undefined) throw new UserError(`${arg}: needs a value`);
-      flags.set(arg, value);
-    } else if (arg.startsWith('--')) throw new UserError(`${arg}: unknown flag (flags: --eps, --out)`);
+      if (arg === '--victim') victims.push(value.replace(/\/+$/, ''));
+      else flags.set(arg, value);
+    } else if (arg.startsWith('--')) throw new UserError(`${arg}: unknown flag (flags: --eps, --out, --victim)`);
     else dirs.push(arg);
   }
-  if (dirs.length === 0) throw new UserError('usage: npx tsx scripts/defense-table.ts RUNFOLDER... [--eps 0.00392,0.00784,0.01176] [--out FILE.md]');
+  if (dirs.length === 0 && victims.length === 0) throw new UserError(`usage: ${USAGE}`);
   const tableEps = flags.has('--eps') ? (flags.get('--eps') as string).split(',').map(Number) : DEFAULT_EPS;
   if (tableEps.some((e) => !(e > 0 && e <= 1))) throw new UserError(`--eps: numbers in (0, 1] separated by commas, got '${flags.get('--eps')}'`);
   const out = flags.get('--out');
   if (out !== undefined) checkOutputFile(out, '--out');
   const rows = new Map<string, VictimRows>();
+  for (const victim of victims) {
+    // Its row on the env it was trained on (what the defense configs use), pending until a run fills it.
+    const env = (readModelJson(victim, 'agent.json')['env'] ?? {}) as { id?: string; options?: unknown };
+    const envLabel = `${env.id ?? '?'} ${JSON.stringify(env.options ?? {})}`;
+    rows.set(`${victim}|${envLabel}`, { victim, envLabel, cells: [], runs: new Set<string>(), untabled: new Set<string>() });
+  }
   for (const dir of dirs) readRun(dir.replace(/\/+$/, ''), rows);
   const markdown = render([...rows.values()], tableEps);
   if (out === undefined) process.stdout.write(markdown);
