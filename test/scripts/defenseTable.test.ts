@@ -5,7 +5,7 @@
  * models/pong-a3c as the substitute, 2 matches to 1 point. The table's cells must be the run's
  * summary.json figures; the gradient-masking line must say "No" on the run as it is and "Yes" on
  * a copy whose transfer cell is made to beat the white-box ones; two runs giving the same cell, and
- * a folder that is not a run, are one-line errors (exit 2).
+ * a folder that is not a run, are one-line errors (exit 2); --victim adds a pending row.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -82,8 +82,10 @@ test('defense-table reads a real run folder: cells from summary.json, the maskin
   set('pgd10 linf eps=0.05 k=10', 0);
   set('transfer-fgsm@pong-a3c linf eps=0.05 transfer', -1);
   writeFileSync(join(edited, 'summary.json'), JSON.stringify(summary));
-  const yes = table(edited);
+  const yes = table(edited, '--victim', 'models/pong-dqn');
   assert.equal(yes.status, 0, yes.stderr);
+  assert.match(yes.stdout, /^\| pong-dqn \| pending( \| pending){12} \|$/m, '--victim: a row of pending cells for a model no run holds');
+  assert.match(yes.stdout, /\*\*pong-dqn\*\* \(`models\/pong-dqn`, Pong-v0 \{\}, no run yet\): net patch6; QR-DQN \(32 quantiles\); 1,725,000 steps/);
   assert.match(yes.stdout, /Transfer beats white-box\? \*\*Yes\*\* at 1 of 2 ε: .*ε 0\.05: transfer fgsm@pong-a3c −1\.0 ± 0\.1 vs PGD-10 0\.0 ± 0\.1/);
   assert.match(masking, /\*\*No\*\*: at none of the 2 ε/, 'on the real run (2 matches to 1 point) no transfer attack beats white-box by non-overlapping CIs');
 
