@@ -2,7 +2,8 @@
  * The defenses' results table for docs/defenses.md, from the run folders of the
  * experiments/defense-pong-*.json configs (or any runs with the same kinds of conditions):
  *
- *   npx tsx scripts/defense-table.ts RUNFOLDER... [--victim MODEL_DIR ...] [--eps 0.00392,0.00784,0.01176] [--out FILE.md]
+ *   npx tsx scripts/defense-table.ts RUNFOLDER... [--victim MODEL_DIR ...] [--eps 0.00392,0.00784,0.01176]
+ *     [--scope newest|all] [--out FILE.md]
  *
  * --victim adds a row for a model even when no run folder holds it yet (its cells 'pending'), on
  * the env of its agent.json: the docs' skeleton while the defense configs have not run.
@@ -17,8 +18,9 @@
  *
  * A condition is read by its spec in the run's config.json, not by its name: 'FGSM' is fgsm with
  * the cross-entropy loss at T = 1; 'PGD-10' is pgd with 10 steps, one run, that loss (cells
- * without a random start are marked †); only l∞, every step attacked, the newest frame (the
- * threat model of every defense-pong config); anything else is listed as not tabled. Two runs
+ * without a random start are marked †); only l∞, every step attacked, untargeted, on the frames
+ * of --scope (default 'newest', the threat model of every defense-pong config); anything else is
+ * listed as not tabled. Two runs
  * giving the same cell is an error: pass one of them. Prints the Markdown, or writes it to --out.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -35,7 +37,7 @@ import type { ConditionSummary } from '../src/lab/experiment/runner.ts';
 type Kind = 'clean' | 'fgsm' | 'pgd10' | 'transfer' | 'random';
 const KIND_HEADINGS: Record<Exclude<Kind, 'clean'>, string> = { fgsm: 'FGSM', pgd10: 'PGD-10', transfer: 'best transfer', random: 'random' };
 const DEFAULT_EPS = [0.00392, 0.00784, 0.01176];
-const USAGE = 'npx tsx scripts/defense-table.ts RUNFOLDER... [--victim MODEL_DIR ...] [--eps 0.00392,0.00784,0.01176] [--out FILE.md]';
+const USAGE = 'npx tsx scripts/defense-table.ts RUNFOLDER... [--victim MODEL_DIR ...] [--eps 0.00392,0.00784,0.01176] [--scope newest|all] [--out FILE.md]';
 
 interface Cell {
   readonly kind: Kind;
@@ -57,11 +59,11 @@ interface VictimRows {
 }
 
 /** The table's kind of an expanded condition, or why it is not tabled. */
-function kindOf(spec: AttackCondition | undefined): { kind: Kind; note: string } | { skip: string } {
+function kindOf(spec: AttackCondition | undefined, scope: string): { kind: Kind; note: string } | { skip: string } {
   if (spec === undefined) return { kind: 'clean', note: '' };
   const options = spec as AttackCondition & { loss?: string; temperature?: number; steps?: number; restarts?: number; randomStart?: boolean };
-  if (spec.norm !== 'linf' || (spec.scope ?? 'newest') !== 'newest' || spec.timing.kind !== 'every' || spec.targetAction !== undefined || spec.quantize === true) {
-    return { skip: 'not l∞ on the newest frame at every step, untargeted' };
+  if (spec.norm !== 'linf' || (spec.scope ?? 'newest') !== scope || spec.timing.kind !== 'every' || spec.targetAction !== undefined || spec.quantize === true) {
+    return { skip: `not l∞ on the ${scope} frame(s) at every step, untargeted` };
   }
   const ce = (options.loss ?? 'ce') === 'ce' && (options.temperature ?? 1) === 1;
   if (spec.attack === 'random') return { kind: 'random', note: '' };
@@ -71,7 +73,7 @@ function kindOf(spec: AttackCondition | undefined): { kind: Kind; note: string }
   return { skip: 'another white-box attack' };
 }
 
-function readRun(dir: string, rows: Map<string, VictimRows>): void {
+function readRun(dir: string, rows: Map<string, VictimRows>, scope: string): void {
   const config = parseExperiment(readJsonObject(join(dir, 'config.json'), 'the run config'), join(dir, 'config.json'));
   const summary = readJsonObject(join(dir, 'summary.json'), 'the run summary');
   const conditions = summary['conditions'];
@@ -84,7 +86,7 @@ function readRun(dir: string, rows: Map<string, VictimRows>): void {
   row.runs.add(dir);
   for (const summaryRow of conditions as ConditionSummary[]) {
     if (!specs.has(summaryRow.label)) throw new UserError(`${dir}: summary.json's condition '${summaryRow.label}' is not in its config.json`);
-    const kind = kindOf(specs.get(summaryRow.label));
+    const kind = kindOf(specs.get(summaryRow.label), scope);
     if ('skip' in kind) {
       row.untabled.add(summaryRow.label.replace(/ eps=[^ ]+/, ''));
       continue;
@@ -182,9 +184,12 @@ function maskingLine(row: VictimRows): string {
   return `Transfer beats white-box? ${head}${tail}`;
 }
 
-function render(rows: readonly VictimRows[], tableEps: readonly number[]): string {
+function render(rows: readonly VictimRows[], tableEps: readonly number[], scope: string): string {
   const kinds = ['fgsm', 'pgd10', 'transfer', 'random'] as const;
-  const lines: string[] = [];
+  const lines: string[] = [
+    `Mean return ± half-width of the 95% t-interval; l∞ ε in [0,1] pixel units, ${scope === 'all' ? 'every frame of the stack' : 'the newest frame'} perturbed at every step; FGSM and PGD-10 white-box, cross-entropy loss; best transfer: the lowest mean over the transfer conditions (attack@substitute).`,
+    '',
+  ];
   const header = ['victim', 'clean', ...tableEps.flatMap((e) => kinds.map((k) => `${KIND_HEADINGS[k]} ${epsLabel(e)}`))];
   lines.push(`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
   for (const row of rows) {
@@ -215,28 +220,30 @@ function main(): void {
   const victims: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
-    if (arg === '--eps' || arg === '--out' || arg === '--victim') {
+    if (arg === '--eps' || arg === '--out' || arg === '--victim' || arg === '--scope') {
       const value = args[++i];
       if (value === undefined) throw new UserError(`${arg}: needs a value`);
       if (arg === '--victim') victims.push(value.replace(/\/+$/, ''));
       else flags.set(arg, value);
-    } else if (arg.startsWith('--')) throw new UserError(`${arg}: unknown flag (flags: --eps, --out, --victim)`);
+    } else if (arg.startsWith('--')) throw new UserError(`${arg}: unknown flag (flags: --eps, --out, --victim, --scope)`);
     else dirs.push(arg);
   }
   if (dirs.length === 0 && victims.length === 0) throw new UserError(`usage: ${USAGE}`);
   const tableEps = flags.has('--eps') ? (flags.get('--eps') as string).split(',').map(Number) : DEFAULT_EPS;
   if (tableEps.some((e) => !(e > 0 && e <= 1))) throw new UserError(`--eps: numbers in (0, 1] separated by commas, got '${flags.get('--eps')}'`);
+  const scope = flags.get('--scope') ?? 'newest';
+  if (scope !== 'newest' && scope !== 'all') throw new UserError(`--scope: 'newest' or 'all', got '${scope}'`);
   const out = flags.get('--out');
   if (out !== undefined) checkOutputFile(out, '--out');
   const rows = new Map<string, VictimRows>();
   for (const victim of victims) {
     // Its row on the env it was trained on (what the defense configs use), pending until a run fills it.
     const env = (readModelJson(victim, 'agent.json')['env'] ?? {}) as { id?: string; options?: unknown };
-    const envLabel = `${env.id ?? '?'} ${JSON.stringify(env.options ?? {})}`;
+    const envLabel = env.id === undefined ? 'env unknown: no agent.json' : `${env.id} ${JSON.stringify(env.options ?? {})}`;
     rows.set(`${victim}|${envLabel}`, { victim, envLabel, cells: [], runs: new Set<string>(), untabled: new Set<string>() });
   }
-  for (const dir of dirs) readRun(dir.replace(/\/+$/, ''), rows);
-  const markdown = render([...rows.values()], tableEps);
+  for (const dir of dirs) readRun(dir.replace(/\/+$/, ''), rows, scope);
+  const markdown = render([...rows.values()], tableEps, scope);
   if (out === undefined) process.stdout.write(markdown);
   else writeFileAtomic(out, markdown);
 }
