@@ -131,7 +131,6 @@ export const runCommand: CommandModule<object, RunArgs> = {
         startedAt: run.info.startedAt,
         spread: outcome.spread,
       },
-      { fps: config.record.fps, scale: config.record.scale },
     );
     process.stdout.write(`${formatSummaryTable(outcome.result.conditions)}\n\nrun folder: ${run.dir} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
   },
