@@ -108,7 +108,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
         ? queueSource(queue, queueName, run.config, models, backendChoiceInUse())
         : flags.workers === 1
           ? inProcessSource(config, policies)
-          : threadSource(config, models, flags.workers, backendChoiceInUse());
+          : threadSource(config, models, flags.workers, backendChoiceInUse(), undefined, policies);
     const progress = createProgress();
     let outcome: Awaited<ReturnType<typeof executeRun>>;
     try {

@@ -104,7 +104,7 @@ export interface RunSpread {
   readonly units: number;
   /** Units found finished in the folder when the run was resumed (0 for a fresh run). */
   readonly resumedUnits: number;
-  /** Queue mode: units returned per worker (hostname:pid). */
+  /** Queue mode: units returned per worker (hostname:pid); threads mode: by the threads, and by the main thread while they started. */
   readonly unitsByWorker?: Record<string, number>;
 }
 

@@ -35,7 +35,7 @@ export async function executeRun(run: PendingRun, source: UnitSource, workers: n
     workers: source.mode === 'queue' ? Object.keys(byWorker).length : workers,
     units: all.length,
     resumedUnits,
-    ...(source.mode === 'queue' ? { unitsByWorker: byWorker } : {}),
+    ...(source.mode === 'in-process' ? {} : { unitsByWorker: byWorker }),
   };
   return { result: assembleResult(run.config, [...results.values()]), spread };
 }

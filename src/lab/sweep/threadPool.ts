@@ -37,6 +37,7 @@ interface Thread {
   readonly worker: Worker;
   current: Pending | undefined;
   alive: boolean;
+  started: boolean;
 }
 
 export class UnitThreadPool {
@@ -44,13 +45,20 @@ export class UnitThreadPool {
   private readonly waiting: Pending[] = [];
   private nextId = 0;
   private fatal: Error | undefined;
+  private booting: number;
+  private booted: () => void = () => undefined;
+  /** Resolves when every thread has started (or died trying): threadSource's main lane stops then. */
+  readonly ready: Promise<void>;
   /** Set to hear each unit's timeline (profiling); unset in normal runs. */
   onTimeline: ((entry: UnitTimeline) => void) | undefined;
 
   constructor(size: number, backend: BackendChoice, profile = false) {
     const setup: ThreadSetup = { backend, profile };
+    this.booting = size;
+    this.ready = new Promise((resolve) => (this.booted = resolve));
+    if (size === 0) this.booted();
     for (let i = 0; i < size; i++) {
-      const thread: Thread = { index: i, worker: new Worker(BOOTSTRAP, { eval: true, workerData: setup }), current: undefined, alive: true };
+      const thread: Thread = { index: i, worker: new Worker(BOOTSTRAP, { eval: true, workerData: setup }), current: undefined, alive: true, started: false };
       thread.worker.on('message', (reply: ThreadReply) => this.onReply(thread, reply));
       thread.worker.on('error', (error) => this.onDeath(thread, error));
       thread.worker.on('exit', (code) => this.onDeath(thread, new Error(`a unit thread exited with code ${code}`)));
@@ -71,6 +79,7 @@ export class UnitThreadPool {
   }
 
   async close(): Promise<void> {
+    for (const thread of this.threads) this.threadStarted(thread);
     await Promise.all(this.threads.map((t) => { t.alive = false; return t.worker.terminate(); }));
   }
 
@@ -86,7 +95,12 @@ export class UnitThreadPool {
   }
 
   private onReply(thread: Thread, reply: ThreadReply): void {
+    if (reply.type === 'ready') {
+      this.threadStarted(thread);
+      return;
+    }
     if (reply.type === 'error' && reply.id === -1) {
+      this.threadStarted(thread);
       this.failAll(new UserError(reply.message, reply.exitCode));
       return;
     }
@@ -101,7 +115,14 @@ export class UnitThreadPool {
     this.dispatch();
   }
 
+  private threadStarted(thread: Thread): void {
+    if (thread.started) return;
+    thread.started = true;
+    if (--this.booting === 0) this.booted();
+  }
+
   private onDeath(thread: Thread, error: Error): void {
+    this.threadStarted(thread);
     if (!thread.alive) return;
     thread.alive = false;
     thread.current?.reject(error);

@@ -33,6 +33,8 @@ export interface UnitTiming {
 }
 
 export type ThreadReply =
+  /** The thread's backend is up: it runs units from now on (its start takes ~1.5 s: tsx, tfjs). */
+  | { readonly type: 'ready' }
   | { readonly type: 'result'; readonly id: number; readonly result: UnitResult; readonly timing: UnitTiming }
   /** id -1: the thread could not start (backend); exitCode as UserError's (2: the user's input). */
   | { readonly type: 'error'; readonly id: number; readonly message: string; readonly exitCode: number };

@@ -51,7 +51,7 @@ function failure(id: number, error: unknown): ThreadReply {
 }
 
 const ready = initBackend(setup.backend);
-ready.catch((error: unknown) => post(failure(-1, error)));
+ready.then(() => post({ type: 'ready' }), (error: unknown) => post(failure(-1, error)));
 
 // Tasks run one after another: a thread is one core's worth of work.
 let queue = Promise.resolve();
