@@ -48,6 +48,21 @@ function machineCpu(): { busy: number; idle: number } {
   }
 }
 
+/** CPU ms (user + system, all threads) of other processes: the queue workers. Linux only; 0 elsewhere. */
+function processesCpu(pids: readonly (number | undefined)[]): number {
+  let ms = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ms += 10 * (Number(fields[11]) + Number(fields[12]));
+    } catch {
+      // not Linux, or the process is gone
+    }
+  }
+  return ms;
+}
+
 interface Timed {
   readonly seconds: number;
   readonly summary: string;
@@ -62,17 +77,20 @@ export async function runSweepBench(rounds = 2): Promise<void> {
   const units = listUnits(config).length;
   const out = mkdtempSync(join(tmpdir(), 'advgym-bench-sweep-'));
   const models = runModels(config);
+  let workerPids: (number | undefined)[] = [];
   const timed = async (source: UnitSource, workers: number, runConfig: ExperimentConfig = config): Promise<Timed> => {
     const run = startRun(out, runConfig, { configPath: 'bench', startedAt: '' });
     const machine0 = machineCpu();
     const own0 = process.cpuUsage();
+    const queueWorkers0 = processesCpu(workerPids);
     const t0 = performance.now();
     const { result } = await executeRun(run, source, workers);
     const ms = performance.now() - t0;
     const machine1 = machineCpu();
     const own = process.cpuUsage(own0);
+    const queueWorkers = processesCpu(workerPids) - queueWorkers0;
     const cores = (x: number): string => (x / ms).toFixed(2);
-    const load = `cores busy ${cores(machine1.busy - machine0.busy)}, idle ${cores(machine1.idle - machine0.idle)}, this process ${cores((own.user + own.system) / 1000)}; load ${loadavg()[0]?.toFixed(1)}`;
+    const load = `cores busy ${cores(machine1.busy - machine0.busy)}, idle ${cores(machine1.idle - machine0.idle)}, this process ${cores((own.user + own.system) / 1000)}, queue workers ${cores(queueWorkers)}; load ${loadavg()[0]?.toFixed(1)}`;
     return { seconds: ms / 1000, summary: JSON.stringify(result.conditions), load };
   };
   const warmUp = parseExperiment({ ...config, name: 'warm-up', episodes: 1, conditions: [{ attack: 'none' }, { attack: 'none', name: 'again' }] });
@@ -88,6 +106,7 @@ export async function runSweepBench(rounds = 2): Promise<void> {
       const env = { ...process.env, ADVGYM_BACKEND: 'wasm', CI: 'true' };
       workers = [0, 1].map(() => spawn(process.execPath, [resolve('bin/advgym.js'), 'worker', '--queue', (redis as TestRedis).url, '--concurrency', '1'], { env, stdio: ['ignore', 'ignore', 'pipe'] }));
       await Promise.all(workers.map((w) => new Promise<void>((ready) => w.stderr?.on('data', (d: Buffer) => d.toString().includes('waiting for units') && ready()))));
+      workerPids = workers.map((w) => w.pid);
       await executeRun(startRun(out, warmUp, { configPath: 'warm-up', startedAt: '' }), queueSource(parseQueueUrl(redis.url, 'bench'), newQueueName('warm-up'), warmUp, models, 'wasm', () => undefined), 2);
     } else {
       console.log('queue: skipped (redis-server is not installed)');
