@@ -30,7 +30,7 @@ import { executeRun } from '../src/lab/sweep/executeRun.ts';
 import { inProcessSource, threadSource } from '../src/lab/sweep/localSources.ts';
 import { runModels } from '../src/lab/sweep/modelRef.ts';
 import { newQueueName } from '../src/lab/sweep/queueKeys.ts';
-import { queueSource } from '../src/lab/sweep/queueSource.ts';
+import { queueSource, type JobTiming } from '../src/lab/sweep/queueSource.ts';
 import { parseQueueUrl } from '../src/lab/sweep/queueUrl.ts';
 import type { UnitSource } from '../src/lab/sweep/unitSource.ts';
 import { UnitThreadPool } from '../src/lab/sweep/threadPool.ts';
@@ -61,6 +61,25 @@ function processesCpu(pids: readonly (number | undefined)[]): number {
     }
   }
   return ms;
+}
+
+/**
+ * The queue's own time per unit, from BullMQ's job timestamps (worker clock = this machine's): the
+ * gap on a worker between finishing one job and starting its next (the fetch), the wait of the
+ * first jobs before a worker took them, and the delay until the submitter collected each result.
+ * Only the fetch gaps hold a worker back per unit; the other two are paid once per run.
+ */
+function queueLatencies(jobs: readonly JobTiming[]): string {
+  const gaps: number[] = [];
+  for (const worker of new Set(jobs.map((j) => j.worker))) {
+    const own = jobs.filter((j) => j.worker === worker).sort((a, b) => a.processedOn - b.processedOn);
+    for (let i = 1; i < own.length; i++) gaps.push((own[i] as JobTiming).processedOn - (own[i - 1] as JobTiming).finishedOn);
+  }
+  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  const firstStart = Math.min(...jobs.map((j) => j.processedOn)) - Math.min(...jobs.map((j) => j.added));
+  const collect = jobs.map((j) => j.collected - j.finishedOn);
+  const inJob = mean(jobs.map((j) => j.finishedOn - j.processedOn));
+  return `fetch gap ${mean(gaps).toFixed(1)} ms (max ${Math.max(0, ...gaps).toFixed(0)}), first job taken ${firstStart.toFixed(0)} ms after adding, result collected ${mean(collect).toFixed(1)} ms after the job finished (max ${Math.max(0, ...collect).toFixed(0)}); a job ${inJob.toFixed(0)} ms on its worker`;
 }
 
 interface Timed {
@@ -127,9 +146,11 @@ export async function runSweepBench(rounds = 2): Promise<void> {
       rows['warm']?.push(warm);
       show('2 threads, warm', warm, one);
       if (redis !== undefined) {
-        const queued = await timed(queueSource(parseQueueUrl(redis.url, 'bench'), newQueueName(config.name), config, models, 'wasm', () => undefined), 2);
+        const jobs: JobTiming[] = [];
+        const queued = await timed(queueSource(parseQueueUrl(redis.url, 'bench'), newQueueName(config.name), config, models, 'wasm', () => undefined, (t) => jobs.push(t)), 2);
         rows['queue']?.push(queued);
         show('2 queue workers', queued, one);
+        console.log(`         queue, per unit: ${queueLatencies(jobs)}`);
       }
     }
     // The fastest of the rounds: the one least slowed by other work on the machine.

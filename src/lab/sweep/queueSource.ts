@@ -32,7 +32,24 @@ const FALLBACK_POLL_MS = 1000;
 /** Redis unreachable this long while waiting: stop (the run folder stays resumable). */
 const GIVE_UP_MS = 60_000;
 
-export function queueSource(url: QueueUrl, queueName: string, config: ExperimentConfig, models: RunModels, backend: BackendChoice, log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): UnitSource {
+/** When a job was added, taken by a worker, finished there and collected here (epoch ms; bench/sweep.ts). */
+export interface JobTiming {
+  readonly worker: string;
+  readonly added: number;
+  readonly processedOn: number;
+  readonly finishedOn: number;
+  readonly collected: number;
+}
+
+export function queueSource(
+  url: QueueUrl,
+  queueName: string,
+  config: ExperimentConfig,
+  models: RunModels,
+  backend: BackendChoice,
+  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+  onJobTiming?: (timing: JobTiming) => void,
+): UnitSource {
   const connection = new Redis(redisOptions(url, false));
   let lastError: unknown;
   connection.on('error', (error: unknown) => {
@@ -78,6 +95,7 @@ export function queueSource(url: QueueUrl, queueName: string, config: Experiment
             const value = job.returnvalue;
             const result = decodeUnitResult(value.result, `queue ${queueName} job ${job.id ?? '?'}`);
             onResult(result, value.worker);
+            onJobTiming?.({ worker: value.worker, added: job.timestamp, processedOn: job.processedOn ?? Number.NaN, finishedOn: job.finishedOn ?? Number.NaN, collected: Date.now() });
             remaining.delete(unitId(result));
             await job.remove();
             progressed = true;
