@@ -31,7 +31,7 @@ export async function runExperimentBench(configPath = QUICKSTART): Promise<void>
   const result = runExperiment(config, { victim });
   const out = mkdtempSync(join(tmpdir(), 'advgym-bench-'));
   const dir = createRunFolder(out, config.name);
-  writeRunFolder(dir, config, result, { configPath, backend: backendInfo(), versions: {}, wallSeconds: 0, startedAt: '' }, config.record);
+  writeRunFolder(dir, config, result, { configPath, backend: backendInfo(), versions: {}, wallSeconds: 0, startedAt: '' });
   const wall = (performance.now() - started) / 1000;
   rmSync(out, { recursive: true, force: true });
   const steps = result.episodes.reduce((a, e) => a + e.length, 0);

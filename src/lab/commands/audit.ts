@@ -181,7 +181,6 @@ export const auditCommand: CommandModule<object, AuditArgs> = {
             run,
             outcome.result,
             { configPath: run.info.configPath, backend: backendInfo(), versions: {}, wallSeconds: (Date.now() - runStarted) / 1000, startedAt: run.info.startedAt, spread: outcome.spread },
-            { fps: config.record.fps, scale: config.record.scale },
           );
           return outcome.result;
         },

@@ -108,7 +108,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
         ? queueSource(queue, queueName, run.config, models, backendChoiceInUse())
         : flags.workers === 1
           ? inProcessSource(config, policies)
-          : threadSource(config, models, flags.workers, backendChoiceInUse());
+          : threadSource(config, models, flags.workers, backendChoiceInUse(), undefined, policies);
     const progress = createProgress();
     let outcome: Awaited<ReturnType<typeof executeRun>>;
     try {
@@ -131,7 +131,6 @@ export const runCommand: CommandModule<object, RunArgs> = {
         startedAt: run.info.startedAt,
         spread: outcome.spread,
       },
-      { fps: config.record.fps, scale: config.record.scale },
     );
     process.stdout.write(`${formatSummaryTable(outcome.result.conditions)}\n\nrun folder: ${run.dir} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
   },

@@ -95,8 +95,8 @@ export function finishedUnits(run: PendingRun): UnitResult[] {
 }
 
 /** Writes the finished run's files, then drops the per-unit files they were assembled from. */
-export function finishRun(run: PendingRun, result: ExperimentResult, metadata: RunMetadata, gif: { fps: number; scale: number }): void {
-  writeRunFolder(run.dir, run.config, result, metadata, gif);
+export function finishRun(run: PendingRun, result: ExperimentResult, metadata: RunMetadata): void {
+  writeRunFolder(run.dir, run.config, result, metadata);
   rmSync(join(run.dir, PENDING_JSON), { force: true });
   rmSync(join(run.dir, UNITS_DIR), { recursive: true, force: true });
 }

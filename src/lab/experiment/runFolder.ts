@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../../core/files/atomicWrite.ts';
 import { makeFolders } from '../../core/files/outputPath.ts';
 import { fileErrorFrom } from '../../core/errors.ts';
-import { writeGif } from '../../core/plot/gif.ts';
 import { renderLinePlot, type LineSeries } from '../../core/plot/linePlot.ts';
 import type { ExperimentConfig } from './config.ts';
 import type { ConditionSummary, ExperimentResult } from './runner.ts';
@@ -105,11 +104,11 @@ export interface RunSpread {
   readonly units: number;
   /** Units found finished in the folder when the run was resumed (0 for a fresh run). */
   readonly resumedUnits: number;
-  /** Queue mode: units returned per worker (hostname:pid). */
+  /** Queue mode: units returned per worker (hostname:pid); threads mode: by the threads, and by the main thread while they started. */
   readonly unitsByWorker?: Record<string, number>;
 }
 
-export function writeRunFolder(dir: string, config: ExperimentConfig, result: ExperimentResult, metadata: RunMetadata, gif: { fps: number; scale: number }): string[] {
+export function writeRunFolder(dir: string, config: ExperimentConfig, result: ExperimentResult, metadata: RunMetadata): string[] {
   const written: string[] = [];
   const put = (name: string, write: (path: string) => void): void => {
     const path = join(dir, name);
@@ -127,8 +126,7 @@ export function writeRunFolder(dir: string, config: ExperimentConfig, result: Ex
   put('summary.json', (p) => writeJsonAtomic(p, { name: config.name, env: config.env, episodes: config.episodes, seed: config.seed, conditions: result.conditions }));
   put('summary.csv', (p) => writeFileAtomic(p, summaryCsv(result.conditions)));
   for (const [norm, png] of returnVsEpsPlots(config, result.conditions)) put(`return-vs-eps-${norm}.png`, (p) => writeFileAtomic(p, png));
-  for (const { label, frames } of result.gifs) {
-    put(`${label.replace(/[^A-Za-z0-9.=-]+/g, '_')}.gif`, (p) => writeGif(p, frames, gif));
-  }
+  // Encoded by the units (units.ts), with the config's record.fps and record.scale.
+  for (const { label, gif } of result.gifs) put(`${label.replace(/[^A-Za-z0-9.=-]+/g, '_')}.gif`, (p) => writeFileAtomic(p, gif));
   return written;
 }

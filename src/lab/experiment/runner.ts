@@ -6,7 +6,6 @@
  * assembles any set of their results into the run's result.
  */
 import { gameFacts } from '../../../envs/index.ts';
-import type { RgbFrame } from '../../core/gym/env.ts';
 import type { ExperimentConfig } from './config.ts';
 import { expandConditions, type ExpandedCondition } from './conditions.ts';
 import type { EpisodeRecord, StepLog } from './episode.ts';
@@ -39,7 +38,8 @@ export interface ExperimentResult {
   readonly conditions: ConditionSummary[];
   readonly episodes: EpisodeRecord[];
   readonly steps: { condition: string; episode: number; steps: StepLog[] }[];
-  readonly gifs: { label: string; frames: RgbFrame[] }[];
+  /** Encoded GIFs (record.conditions), one per recorded condition, in condition order. */
+  readonly gifs: { label: string; gif: Uint8Array }[];
 }
 
 export type ProgressListener = (done: number, total: number, label: string) => void;
@@ -79,7 +79,7 @@ export function assembleResult(config: ExperimentConfig, results: readonly UnitR
   }
   const episodes = ordered.map((r) => r.record);
   const steps = config.perStepLogs ? ordered.map((r) => ({ condition: r.record.condition, episode: r.episode, steps: r.steps ?? [] })) : [];
-  const gifs = ordered.flatMap((r) => (r.frames === undefined ? [] : [{ label: r.record.condition, frames: r.frames }]));
+  const gifs = ordered.flatMap((r) => (r.gif === undefined ? [] : [{ label: r.record.condition, gif: r.gif }]));
   return { conditions: summarize(config, conditions, episodes), episodes, steps, gifs };
 }
 

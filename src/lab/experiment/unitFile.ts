@@ -1,11 +1,10 @@
 /**
  * A unit result as one JSON text: how units cross the job queue and how they are kept in the run
- * folder (units/<id>.json) until the run is assembled. GIF panels are base64, so the text is plain
- * JSON that Redis and the file system store as is. Decoding checks the shape: a truncated or foreign
+ * folder (units/<id>.json) until the run is assembled. A recorded unit's GIF is base64, so the text
+ * is plain JSON that Redis and the file system store as is. Decoding checks the shape: a truncated or foreign
  * text is an error naming its source, never a silently wrong summary.
  */
 import { z } from 'zod';
-import type { RgbFrame } from '../../core/gym/env.ts';
 import { parseStrict } from '../../core/validation.ts';
 import type { UnitResult } from './units.ts';
 
@@ -27,22 +26,20 @@ const unitSchema = z.strictObject({
   steps: z
     .array(z.strictObject({ step: z.int(), cleanAction: z.int(), action: z.int(), reward: z.number(), attacked: z.boolean(), delta }))
     .optional(),
-  frames: z.array(z.strictObject({ width: z.int().min(1), height: z.int().min(1), data: z.base64() })).optional(),
+  gif: z.base64().optional(),
 });
 
 export function encodeUnitResult(result: UnitResult): string {
-  const frames = result.frames?.map((f) => ({ width: f.width, height: f.height, data: Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength).toString('base64') }));
-  return JSON.stringify({ ...result, ...(frames === undefined ? {} : { frames }) });
+  const gif = result.gif === undefined ? undefined : Buffer.from(result.gif.buffer, result.gif.byteOffset, result.gif.byteLength).toString('base64');
+  return JSON.stringify({ ...result, ...(gif === undefined ? {} : { gif }) });
 }
 
 /** `source` names where the text came from (a file path, 'queue job c3-e0') in errors. */
 export function decodeUnitResult(text: string, source: string): UnitResult {
   const parsed = parseStrict(unitSchema, JSON.parse(text) as unknown, source);
-  const frames: RgbFrame[] | undefined = parsed.frames?.map((f) => {
-    const data = new Uint8Array(Buffer.from(f.data, 'base64'));
-    if (data.length !== f.width * f.height * 3) throw new Error(`${source}: a frame of ${f.width}x${f.height} holds ${data.length} bytes`);
-    return { width: f.width, height: f.height, data };
-  });
-  const { frames: _frames, steps, ...rest } = parsed;
-  return { ...rest, ...(steps === undefined ? {} : { steps }), ...(frames === undefined ? {} : { frames }) };
+  const gif = parsed.gif === undefined ? undefined : new Uint8Array(Buffer.from(parsed.gif, 'base64'));
+  // A GIF starts with 'GIF89a' and ends with its trailer byte: a truncated one would be a broken file.
+  if (gif !== undefined && (Buffer.from(gif.subarray(0, 6)).toString('latin1') !== 'GIF89a' || gif[gif.length - 1] !== 0x3b)) throw new Error(`${source}: its GIF is not a whole GIF89a file`);
+  const { gif: _gif, steps, ...rest } = parsed;
+  return { ...rest, ...(steps === undefined ? {} : { steps }), ...(gif === undefined ? {} : { gif }) };
 }

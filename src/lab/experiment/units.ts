@@ -10,7 +10,8 @@ import { makeEnv } from '../../../envs/index.ts';
 import { AdversarialObservation } from '../adversary/adversarialObservation.ts';
 import { makeTiming } from '../adversary/fromConfig.ts';
 import { attackEntry } from '../adversary/registry.ts';
-import type { Env, RgbFrame } from '../../core/gym/env.ts';
+import type { Env } from '../../core/gym/env.ts';
+import { encodeGif } from '../../core/plot/gif.ts';
 import { FieldError, UserError } from '../../core/errors.ts';
 import { Rng } from '../../core/rng.ts';
 import type { ExperimentConfig } from './config.ts';
@@ -32,8 +33,13 @@ export interface UnitResult extends WorkUnit {
   readonly record: EpisodeRecord;
   /** Only when the config asks for per-step logs. */
   readonly steps?: StepLog[];
-  /** Only for episode 0 of a condition in record.conditions: the GIF's panels. */
-  readonly frames?: RgbFrame[];
+  /**
+   * Only for episode 0 of a condition in record.conditions: its GIF (record.fps, record.scale),
+   * encoded where the unit ran. Encoding is most of such a unit's time (179 panels: ~3 s), so it
+   * runs in parallel with other units rather than on the main thread after the last one, and a GIF
+   * crosses threads, Redis and units/<id>.json as ~4 MB instead of ~120 MB of raw panels.
+   */
+  readonly gif?: Uint8Array;
 }
 
 /** 'c3-e07'-style ids, stable across processes: job ids in the queue, file names in the run folder. */
@@ -49,6 +55,28 @@ export function listUnits(config: ExperimentConfig): WorkUnit[] {
     for (let episode = 0; episode < config.episodes; episode++) units.push({ condition, episode });
   }
   return units;
+}
+
+/**
+ * The order parallel workers should take units in: the longest expected first, so the run does not
+ * end on one long unit while the other workers sit idle (bench/sweepProfile.ts shows the tail).
+ * Without timing a unit nothing is known exactly, so three tiers, each kept in the sequential
+ * order: recorded units (panels and a GIF: ~4x an attacked unit on the quickstart), attacked units,
+ * then clean ones (no attack computation: ~1/3 of an FGSM unit on full Pong matches). Results do not
+ * depend on the order (see the file comment); only the wall time does.
+ */
+export function longestFirst(config: ExperimentConfig, units: readonly WorkUnit[]): WorkUnit[] {
+  const conditions = expandConditions(config);
+  const tier = (unit: WorkUnit): number => {
+    const condition = conditions[unit.condition];
+    if (condition === undefined) return 0;
+    if (unit.episode === 0 && config.record.conditions.includes(condition.label)) return 2;
+    return condition.attack === 'none' ? 0 : 1;
+  };
+  return units
+    .map((unit, index) => ({ unit, index, tier: tier(unit) }))
+    .sort((a, b) => b.tier - a.tier || a.index - b.index)
+    .map(({ unit }) => unit);
 }
 
 function conditionSeed(seed: number, conditionIndex: number, episode: number): number {
@@ -129,7 +157,7 @@ export class UnitRunner {
       episode: unit.episode,
       record: result.record,
       ...(this.config.perStepLogs ? { steps: result.steps } : {}),
-      ...(result.frames.length > 0 ? { frames: result.frames } : {}),
+      ...(result.frames.length > 0 ? { gif: encodeGif(result.frames, { fps: this.config.record.fps, scale: this.config.record.scale }) } : {}),
     };
   }
 

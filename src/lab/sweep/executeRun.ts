@@ -6,14 +6,16 @@
 import { finishedUnits, saveUnit, type PendingRun } from '../experiment/pendingRun.ts';
 import type { RunSpread } from '../experiment/runFolder.ts';
 import { assembleResult, type ExperimentResult, type ProgressListener } from '../experiment/runner.ts';
-import { listUnits, unitId, type UnitResult } from '../experiment/units.ts';
+import { listUnits, longestFirst, unitId, type UnitResult } from '../experiment/units.ts';
 import type { UnitSource } from './unitSource.ts';
 
 export async function executeRun(run: PendingRun, source: UnitSource, workers: number, onProgress?: ProgressListener): Promise<{ result: ExperimentResult; spread: RunSpread }> {
   const all = listUnits(run.config);
   const results = new Map<string, UnitResult>(finishedUnits(run).map((r) => [unitId(r), r]));
   const resumedUnits = results.size;
-  const todo = all.filter((unit) => !results.has(unitId(unit)));
+  const missing = all.filter((unit) => !results.has(unitId(unit)));
+  // One thread keeps the sequential order; parallel workers take the longest units first.
+  const todo = source.mode === 'in-process' ? missing : longestFirst(run.config, missing);
   const byWorker: Record<string, number> = {};
   if (resumedUnits > 0) onProgress?.(resumedUnits, all.length, 'resumed');
   try {
@@ -33,7 +35,7 @@ export async function executeRun(run: PendingRun, source: UnitSource, workers: n
     workers: source.mode === 'queue' ? Object.keys(byWorker).length : workers,
     units: all.length,
     resumedUnits,
-    ...(source.mode === 'queue' ? { unitsByWorker: byWorker } : {}),
+    ...(source.mode === 'in-process' ? {} : { unitsByWorker: byWorker }),
   };
   return { result: assembleResult(run.config, [...results.values()]), spread };
 }

@@ -13,6 +13,8 @@ import { BACKEND_CHOICES, type BackendChoice } from '../../core/tensor/backend.t
 
 /** Sorted set: queue names of runs waiting for units, scored by submission time. */
 export const RUNS_KEY = 'advgym:runs';
+/** Pub/sub channel: a run was just added to RUNS_KEY (workers start serving it at once, not at their next look). */
+export const RUNS_CHANNEL = 'advgym:runs:new';
 export const runKey = (queueName: string): string => `advgym:run:${queueName}`;
 /** Hash: worker id -> why it refuses this run's units (its models differ, another backend). */
 export const refusalsKey = (queueName: string): string => `advgym:run:${queueName}:refusals`;

@@ -7,7 +7,7 @@
  * error, or a unit that stalled on dead workers too often) stops the run with that reason.
  */
 import { hostname } from 'node:os';
-import { Queue, type Job } from 'bullmq';
+import { Queue, QueueEvents, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { UserError } from '../../core/errors.ts';
 import type { BackendChoice } from '../../core/tensor/backend.ts';
@@ -15,18 +15,41 @@ import type { ExperimentConfig } from '../experiment/config.ts';
 import { decodeUnitResult } from '../experiment/unitFile.ts';
 import { unitId, type WorkUnit } from '../experiment/units.ts';
 import type { RunModels } from './modelRef.ts';
-import { refusalsKey, runKey, RUNS_KEY, type RunDescription, type UnitJobResult } from './queueKeys.ts';
+import { refusalsKey, runKey, RUNS_CHANNEL, RUNS_KEY, type RunDescription, type UnitJobResult } from './queueKeys.ts';
 import { closeRedis, redisOptions, type QueueUrl } from './queueUrl.ts';
 import type { UnitSource } from './unitSource.ts';
+import { WakeUp } from './wakeUp.ts';
 
 export { newQueueName } from './queueKeys.ts';
 
-/** How often the submitter looks for finished jobs; a unit takes seconds, a look well under 1 ms. */
-const POLL_MS = 100;
+/**
+ * The submitter looks for finished jobs when BullMQ's QueueEvents says a job completed or failed
+ * (its events stream, read with a blocking XREAD: no delay), else after this long: the fallback for
+ * an event missed while the connection was down. Polling every 100 ms instead left each result up
+ * to 100 ms in Redis, and the last one delayed the end of the run by as much.
+ */
+const FALLBACK_POLL_MS = 1000;
 /** Redis unreachable this long while waiting: stop (the run folder stays resumable). */
 const GIVE_UP_MS = 60_000;
 
-export function queueSource(url: QueueUrl, queueName: string, config: ExperimentConfig, models: RunModels, backend: BackendChoice, log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): UnitSource {
+/** When a job was added, taken by a worker, finished there and collected here (epoch ms; bench/sweep.ts). */
+export interface JobTiming {
+  readonly worker: string;
+  readonly added: number;
+  readonly processedOn: number;
+  readonly finishedOn: number;
+  readonly collected: number;
+}
+
+export function queueSource(
+  url: QueueUrl,
+  queueName: string,
+  config: ExperimentConfig,
+  models: RunModels,
+  backend: BackendChoice,
+  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+  onJobTiming?: (timing: JobTiming) => void,
+): UnitSource {
   const connection = new Redis(redisOptions(url, false));
   let lastError: unknown;
   connection.on('error', (error: unknown) => {
@@ -36,12 +59,23 @@ export function queueSource(url: QueueUrl, queueName: string, config: Experiment
   queue.on('error', (error: unknown) => {
     lastError = error;
   });
+  const wakeUp = new WakeUp();
+  // From the stream's start ('0-0'): events of a resumed run's jobs, or of jobs that finish before
+  // this reader is connected, still wake the loop. Options, not a client: BullMQ owns the
+  // blocking connection and closes it in close().
+  const events = new QueueEvents(queueName, { connection: redisOptions(url, true), lastEventId: '0-0' });
+  events.on('error', (error: unknown) => {
+    lastError = error;
+  });
+  events.on('completed', wakeUp.signal);
+  events.on('failed', wakeUp.signal);
   let finished = false;
 
   const describeRun = async (): Promise<void> => {
     const description: RunDescription = { config, models, backend };
     await connection.set(runKey(queueName), JSON.stringify(description));
     await connection.zadd(RUNS_KEY, 'NX', Date.now(), queueName);
+    await connection.publish(RUNS_CHANNEL, queueName);
   };
 
   return {
@@ -61,6 +95,7 @@ export function queueSource(url: QueueUrl, queueName: string, config: Experiment
             const value = job.returnvalue;
             const result = decodeUnitResult(value.result, `queue ${queueName} job ${job.id ?? '?'}`);
             onResult(result, value.worker);
+            onJobTiming?.({ worker: value.worker, added: job.timestamp, processedOn: job.processedOn ?? Number.NaN, finishedOn: job.finishedOn ?? Number.NaN, collected: Date.now() });
             remaining.delete(unitId(result));
             await job.remove();
             progressed = true;
@@ -83,7 +118,7 @@ export function queueSource(url: QueueUrl, queueName: string, config: Experiment
             throw new UserError(`--queue: lost Redis at ${url.display} for ${GIVE_UP_MS / 1000} s (${reason})`, 1);
           }
         }
-        if (!progressed) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+        if (!progressed) await wakeUp.sleep(FALLBACK_POLL_MS);
       }
       finished = true;
     },
@@ -97,6 +132,7 @@ export function queueSource(url: QueueUrl, queueName: string, config: Experiment
         }
         await queue.close();
       } finally {
+        await events.close().catch(() => undefined);
         await closeRedis(connection);
       }
     },

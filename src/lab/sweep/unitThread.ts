@@ -10,9 +10,11 @@ import type { Policy } from '../../../agents/policy.ts';
 import { UserError } from '../../core/errors.ts';
 import { initBackend } from '../../core/tensor/backend.ts';
 import { UnitRunner } from '../experiment/units.ts';
+import { threadCpuMs } from './threadCpu.ts';
 import { modelMismatch, type ModelRef } from './modelRef.ts';
 import type { ThreadReply, ThreadSetup, UnitTask } from './threadProtocol.ts';
 
+const epochMs = (): number => performance.timeOrigin + performance.now();
 const setup = workerData as ThreadSetup;
 const post = (reply: ThreadReply): void => parentPort?.postMessage(reply);
 
@@ -49,16 +51,21 @@ function failure(id: number, error: unknown): ThreadReply {
 }
 
 const ready = initBackend(setup.backend);
-ready.catch((error: unknown) => post(failure(-1, error)));
+ready.then(() => post({ type: 'ready' }), (error: unknown) => post(failure(-1, error)));
 
 // Tasks run one after another: a thread is one core's worth of work.
 let queue = Promise.resolve();
 parentPort?.on('message', (task: UnitTask) => {
   queue = queue.then(async () => {
+    const received = epochMs();
     try {
       await ready;
       const runner = await runnerOf(task);
-      post({ type: 'result', id: task.id, result: runner.run(task.unit) });
+      const started = epochMs();
+      const cpu0 = setup.profile ? threadCpuMs() : 0;
+      const result = runner.run(task.unit);
+      const cpuMs = setup.profile ? threadCpuMs() - cpu0 : 0;
+      post({ type: 'result', id: task.id, result, timing: { received, started, ended: epochMs(), cpuMs } });
     } catch (error) {
       post(failure(task.id, error));
     }

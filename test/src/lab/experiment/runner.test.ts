@@ -63,8 +63,8 @@ test('a whole run is deterministic: same config and seed, identical summary.json
   const dirB = createRunFolder(join(root, 'runs'), config.name);
   assert.notEqual(dirA, dirB, 'two runs never share a folder');
   const meta = { configPath: 'x', backend: 'wasm', versions: {}, wallSeconds: 1, startedAt: 'now' };
-  writeRunFolder(dirA, config, first, meta, { fps: 20, scale: 1 });
-  writeRunFolder(dirB, config, second, { ...meta, wallSeconds: 2 }, { fps: 20, scale: 1 });
+  writeRunFolder(dirA, config, first, meta);
+  writeRunFolder(dirB, config, second, { ...meta, wallSeconds: 2 });
   assert.equal(readFileSync(join(dirA, 'summary.json'), 'utf8'), readFileSync(join(dirB, 'summary.json'), 'utf8'));
   const files = readdirSync(dirA).sort();
   for (const name of ['config.json', 'episodes.jsonl', 'return-vs-eps-linf.png', 'return-vs-eps-l2.png', 'run.json', 'summary.csv', 'summary.json', 'fgsm_linf_eps=0.1.gif']) {
