@@ -7,6 +7,7 @@
  * - Identity: shipped, but copies; ours shares the data (every tensor a gradient saves is cloned).
  * - Sign, Maximum, Minimum: shipped as per-element C++ loops 50-100x slower than XNNPACK's Add;
  *   ours are SIMD passes with the same results (elementwise.ts): every FGSM/PGD step takes a sign.
+ * - GatherV2: shipped as a per-element C++ loop; ours copies whole rows along axis 0 (gather.ts).
  * Registration is idempotent and must happen before or after the wasm backend initialises alike.
  * (advgym's own fused-Adam kernel, AdvgymAdamStep, for wasm and cpu, is registered by the
  * optimizer that uses it: src/core/tensor/adam.ts and kernels/adamStep.ts.)
@@ -17,6 +18,7 @@ import { conv2DBackpropFilterWasmConfig } from './conv2dBackpropFilter.ts';
 import { conv2DBackpropInputWasmConfig } from './conv2dBackpropInput.ts';
 import { batchMatMulWasmConfig } from './batchMatMul.ts';
 import { identityWasmConfig } from './identity.ts';
+import { gatherV2WasmConfig } from './gather.ts';
 import { maximumWasmConfig, minimumWasmConfig, signWasmConfig } from './elementwise.ts';
 
 interface Entry {
@@ -33,6 +35,7 @@ const WASM_KERNELS: readonly Entry[] = [
   { make: signWasmConfig, replaces: true },
   { make: maximumWasmConfig, replaces: true },
   { make: minimumWasmConfig, replaces: true },
+  { make: gatherV2WasmConfig, replaces: true },
 ];
 const registered = new Set<string>();
 let done = false;
