@@ -17,6 +17,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import type { Policy } from '../../../agents/policy.ts';
 import { UserError } from '../../core/errors.ts';
+import { linfPgdStep } from '../../core/tensor/kernels/linfPgdStep.ts';
 import type { Rng } from '../../core/rng.ts';
 import { budgetOf, budgetShape, defineAttack } from './attackEntry.ts';
 import { finishObservation, normStep, validateFgsmOptions } from './fgsm.ts';
@@ -102,9 +103,13 @@ function pgdRun(policy: Policy, obs: tf.Tensor4D, options: PgdOptions, setup: Ru
     best = nextBest;
     bestLoss = nextBestLoss;
   };
+  // l-inf: the step's six elementwise passes as one kernel (linfPgdStep.ts, equal bit for bit).
+  // sign(g * mask) * size = sign(g) * (mask * size) exactly for a 0/1 mask (at mask 0 both add a zero to x).
+  const maskStep = options.norm === 'linf' ? (tf.mul(mask, stepSize) as tf.Tensor4D) : undefined;
   for (let step = 0; step < options.steps; step++) {
     const { loss, next } = tf.tidy(() => {
       const { loss: lossHere, direction: raw } = lossAndDirection(policy, x, options.targetAction, cleanLabels, objective);
+      if (maskStep !== undefined) return { loss: lossHere, next: linfPgdStep(x, raw, obs, maskStep, options.eps) };
       const direction = tf.mul(raw, mask) as tf.Tensor4D;
       const moved = tf.add(x, normStep(x, direction, mask, stepSize, options.norm)) as tf.Tensor4D;
       const delta = projectDelta(tf.sub(moved, obs) as tf.Tensor4D, options.eps, options.norm);
@@ -117,6 +122,7 @@ function pgdRun(policy: Policy, obs: tf.Tensor4D, options: PgdOptions, setup: Ru
   }
   const finalLoss = attackLoss(policy, x, options.targetAction, cleanLabels, objective);
   keepBetter(x, finalLoss);
+  maskStep?.dispose();
   return { best, bestLoss };
 }
 

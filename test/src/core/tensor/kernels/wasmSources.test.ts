@@ -12,8 +12,8 @@ import { compileWat, watSources } from '../../../../../scripts/build-wasm.mjs';
 
 test('every .wat source compiles to its committed .wasm, byte for byte', async () => {
   const sources = watSources();
-  // The modules the kernels load (adamSimd.ts, elementwise.ts, stridedCopy.ts): a lost source must not pass as "nothing to check".
-  const loaded = ['adamStep.wat', 'elementwise.wat', 'stridedCopy.wat'];
+  // The modules the kernels load (adamSimd.ts, elementwise.ts, linfPgdStep.ts, stridedCopy.ts): a lost source must not pass as "nothing to check".
+  const loaded = ['adamStep.wat', 'elementwise.wat', 'linfPgdStep.wat', 'stridedCopy.wat'];
   assert.deepEqual(sources.map(({ wat }) => basename(wat)).filter((name) => loaded.includes(name)), loaded);
   for (const { wat, wasm } of sources) {
     const compiled = await compileWat(wat);
