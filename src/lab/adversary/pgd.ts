@@ -18,6 +18,7 @@ import { z } from 'zod';
 import type { Policy } from '../../../agents/policy.ts';
 import { UserError } from '../../core/errors.ts';
 import { linfPgdStep } from '../../core/tensor/kernels/linfPgdStep.ts';
+import { selectRows } from '../../core/tensor/kernels/selectRows.ts';
 import type { Rng } from '../../core/rng.ts';
 import { budgetOf, budgetShape, defineAttack } from './attackEntry.ts';
 import { finishObservation, normStep, validateFgsmOptions } from './fgsm.ts';
@@ -68,11 +69,11 @@ export function validatePgdOptions(policy: Policy, options: PgdOptions, rng: Rng
 /** Per row, `candidate` where its loss beats `bestLoss`, else `best`; and the larger loss. */
 function blendBetter(best: tf.Tensor4D, bestLoss: tf.Tensor1D, candidate: tf.Tensor4D, loss: tf.Tensor1D): [tf.Tensor4D, tf.Tensor1D] {
   return tf.tidy(() => {
-    // A 0/1 blend per row rather than tf.where: where broadcasts by tiling, which costs more
-    // than a gradient step on wasm. With m in {0, 1} and finite values the blend is exact.
-    const improved = tf.reshape(tf.cast(tf.greater(loss, bestLoss), 'float32'), [-1, 1, 1, 1]);
-    const blended = tf.add(tf.mul(candidate, improved), tf.mul(best, tf.sub(1, improved))) as tf.Tensor4D;
-    return [blended, tf.maximum(loss, bestLoss) as tf.Tensor1D];
+    // One row copy each (selectRows.ts) rather than tf.where, which broadcasts by tiling, or a 0/1
+    // blend (three passes over the batch); for finite values all three give the same rows.
+    const [lossValues, bestValues] = [loss.dataSync(), bestLoss.dataSync()];
+    const improved = Array.from(lossValues, (value, row) => value > (bestValues[row] as number));
+    return [selectRows(improved, candidate, best), tf.maximum(loss, bestLoss) as tf.Tensor1D];
   });
 }
 
