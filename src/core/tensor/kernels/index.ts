@@ -10,7 +10,8 @@
  * - GatherV2: shipped as a per-element C++ loop; ours copies whole rows along axis 0 (gather.ts).
  * Registration is idempotent and must happen before or after the wasm backend initialises alike.
  * (advgym's own fused-Adam kernel, AdvgymAdamStep, for wasm and cpu, is registered by the
- * optimizer that uses it: src/core/tensor/adam.ts and kernels/adamStep.ts.)
+ * optimizer that uses it: src/core/tensor/adam.ts and kernels/adamStep.ts. The attacks' fused
+ * PGD step and row select, for wasm and cpu, by registerOpKernels below, from initBackend.)
  * A kernel added where tfjs ships none is skipped if a future tfjs release ships one.
  */
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
@@ -19,6 +20,9 @@ import { conv2DBackpropInputWasmConfig } from './conv2dBackpropInput.ts';
 import { batchMatMulWasmConfig } from './batchMatMul.ts';
 import { identityWasmConfig } from './identity.ts';
 import { gatherV2WasmConfig } from './gather.ts';
+import { registerLinfPgdStepKernels } from './linfPgdStep.ts';
+import { simdLinfStep } from './linfPgdStepSimd.ts';
+import { registerSelectRowsKernels } from './selectRows.ts';
 import { maximumWasmConfig, minimumWasmConfig, signWasmConfig } from './elementwise.ts';
 
 interface Entry {
@@ -38,6 +42,16 @@ const WASM_KERNELS: readonly Entry[] = [
   { make: gatherV2WasmConfig, replaces: true },
 ];
 const registered = new Set<string>();
+
+/**
+ * advgym's own ops' kernels, for wasm and cpu (their op functions fall back to tf ops where these
+ * are missing, as on the web page): the fused l-inf PGD step (with its SIMD runner) and SelectRows.
+ * Idempotent.
+ */
+export function registerOpKernels(): void {
+  registerLinfPgdStepKernels(simdLinfStep);
+  registerSelectRowsKernels();
+}
 let done = false;
 
 export function registerWasmKernels(): void {

@@ -9,14 +9,17 @@
  * tf ops', operation for operation, each rounded to float32, with each backend's own Sign (wasm: 0
  * for |g| < FLT_EPSILON and NaN; cpu: 0 only at 0 and NaN) and clip, so the result equals what those
  * ops give on that backend bit for bit (test/src/core/tensor/kernels/linfPgdStep.test.ts). On wasm
- * it is a WebAssembly SIMD pass in the backend's heap (wasm/linfPgdStep.wat), or this JS loop where
- * that module cannot run.
+ * it is a WebAssembly SIMD pass in the backend's heap (wasm/linfPgdStep.wat, run by
+ * linfPgdStepSimd.ts), or this JS loop where that module cannot run.
+ *
+ * This file stays free of Node built-ins: pgd.ts imports it, and the web page bundles pgd.ts. The
+ * kernels are registered by the Node side (kernels/index.ts, from initBackend), which hands in the
+ * SIMD runner; where nothing registered them (the page), linfPgdStep runs the same tf ops.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { getKernel, registerKernel, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { heapFunction } from './heapModule.ts';
 
 export const LINF_PGD_STEP = 'AdvgymLinfPgdStep';
 
@@ -62,23 +65,24 @@ function checkedInputs(inputs: StepInputs): [TensorInfo, TensorInfo, TensorInfo,
   return [x, g, clean, maskStep];
 }
 
-const stepFunction = heapFunction(new URL('./wasm/linfPgdStep.wasm', import.meta.url), 'step');
+/**
+ * Runs the step on heap views [x, g, clean, maskStep, out] of one length; false where it cannot
+ * (then the JS loop runs). linfPgdStepSimd.ts provides the WebAssembly one.
+ */
+export type HeapLinfStep = (backend: BackendWasm, arrays: readonly Float32Array[], eps: number) => boolean;
 
-function linfStepWasm(args: { inputs: StepInputs; backend: BackendWasm; attrs: NamedAttrMap }): TensorInfo {
-  const { backend } = args;
-  const eps = args.attrs['eps'] as number;
-  const inputs = checkedInputs(args.inputs);
-  const out = backend.makeOutput([...inputs[0].shape], 'float32');
-  // Views after the allocation: malloc may grow (and so detach) the wasm heap.
-  const arrays = [...inputs, out].map((t) => backend.typedArrayFromHeap(t) as Float32Array);
-  const [x, g, clean, maskStep, result] = arrays as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
-  const call = stepFunction.forBackend(backend);
-  if (call !== undefined && stepFunction.inHeap(backend, arrays)) {
-    call(...arrays.map((a) => a.byteOffset), result.length, eps);
-  } else {
-    linfStepLoop(x, g, clean, maskStep, eps, result, wasmSign, wasmClip);
-  }
-  return out;
+function linfStepWasm(simd: HeapLinfStep | undefined) {
+  return (args: { inputs: StepInputs; backend: BackendWasm; attrs: NamedAttrMap }): TensorInfo => {
+    const { backend } = args;
+    const eps = args.attrs['eps'] as number;
+    const inputs = checkedInputs(args.inputs);
+    const out = backend.makeOutput([...inputs[0].shape], 'float32');
+    // Views after the allocation: malloc may grow (and so detach) the wasm heap.
+    const arrays = [...inputs, out].map((t) => backend.typedArrayFromHeap(t) as Float32Array);
+    const [x, g, clean, maskStep, result] = arrays as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+    if (simd === undefined || !simd(backend, arrays, eps)) linfStepLoop(x, g, clean, maskStep, eps, result, wasmSign, wasmClip);
+    return out;
+  };
 }
 
 function linfStepCpu(args: { inputs: StepInputs; backend: MathBackendCPU; attrs: NamedAttrMap }): TensorInfo {
@@ -90,24 +94,25 @@ function linfStepCpu(args: { inputs: StepInputs; backend: MathBackendCPU; attrs:
   return backend.makeTensorInfo([...inputs[0].shape], 'float32', result);
 }
 
-const CONFIGS: readonly KernelConfig[] = [
-  { kernelName: LINF_PGD_STEP, backendName: 'wasm', kernelFunc: linfStepWasm as unknown as KernelFunc },
-  { kernelName: LINF_PGD_STEP, backendName: 'cpu', kernelFunc: linfStepCpu as unknown as KernelFunc },
-];
-
-/** Registers LINF_PGD_STEP for wasm and cpu; idempotent, and independent of which backend is active. */
-export function registerLinfPgdStepKernels(): void {
-  for (const config of CONFIGS) {
+/**
+ * Registers LINF_PGD_STEP for wasm (with `simd` where given) and cpu; idempotent, and independent
+ * of which backend is active.
+ */
+export function registerLinfPgdStepKernels(simd?: HeapLinfStep): void {
+  const configs: KernelConfig[] = [
+    { kernelName: LINF_PGD_STEP, backendName: 'wasm', kernelFunc: linfStepWasm(simd) as unknown as KernelFunc },
+    { kernelName: LINF_PGD_STEP, backendName: 'cpu', kernelFunc: linfStepCpu as unknown as KernelFunc },
+  ];
+  for (const config of configs) {
     if (getKernel(config.kernelName, config.backendName) === undefined) registerKernel(config);
   }
 }
 
 /**
- * The step (see the file comment) where the active backend has the kernel; elsewhere (e.g.
- * tfjs-node) the same tf ops one by one. No gradient: PGD never differentiates through its steps.
+ * The step (see the file comment) where the active backend has the kernel; elsewhere (the web
+ * page, tfjs-node) the same tf ops one by one. No gradient: PGD never differentiates through its steps.
  */
 export function linfPgdStep(x: tf.Tensor4D, g: tf.Tensor4D, clean: tf.Tensor4D, maskStep: tf.Tensor4D, eps: number): tf.Tensor4D {
-  registerLinfPgdStepKernels();
   if (getKernel(LINF_PGD_STEP, tf.getBackend()) !== undefined) {
     return tf.engine().runKernel(LINF_PGD_STEP, { x, g, clean, maskStep }, { eps }) as tf.Tensor4D;
   }

@@ -68,11 +68,11 @@ export function registerSelectRowsKernels(): void {
 }
 
 /**
- * Per row, `a`'s where take[i] is true, else `b`'s: a new tensor (see the file comment). Elsewhere
- * than wasm and cpu (e.g. tfjs-node), the 0/1 blend as tf ops.
+ * Per row, `a`'s where take[i] is true, else `b`'s: a new tensor (see the file comment). Where the
+ * kernel is not registered (initBackend registers it: kernels/index.ts; the web page, tfjs-node),
+ * the 0/1 blend as tf ops.
  */
 export function selectRows<T extends tf.Tensor>(take: readonly boolean[], a: T, b: T): T {
-  registerSelectRowsKernels();
   if (getKernel(SELECT_ROWS, tf.getBackend()) !== undefined) {
     return tf.engine().runKernel(SELECT_ROWS, { a, b }, { take: take.map(Number) }) as T;
   }
