@@ -21,7 +21,7 @@ import '@tensorflow/tfjs-backend-wasm';
 // bundle registers the full set on import, into the global registry our tfjs-core reads.
 import '@tensorflow/tfjs-layers';
 import { UserError } from '../errors.ts';
-import { registerWasmKernels, registeredWasmKernels } from './kernels/index.ts';
+import { registerOpKernels, registerWasmKernels, registeredWasmKernels } from './kernels/index.ts';
 
 export const BACKEND_CHOICES = ['auto', 'node', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
@@ -111,6 +111,7 @@ async function tryBackend(candidate: Exclude<BackendChoice, 'auto'>): Promise<st
       return (await tf.setBackend('tensorflow')) ? undefined : 'tfjs-node backend failed to initialise';
     }
     if (candidate === 'wasm') registerWasmKernels();
+    registerOpKernels();
     if (!(await tf.setBackend(candidate))) return `${candidate} backend failed to initialise`;
     // The cpu backend prints a multi-line "install tfjs-node" banner on first use; we already say
     // which backend is in use, in one line.

@@ -17,6 +17,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import type { Policy } from '../../../agents/policy.ts';
 import { UserError } from '../../core/errors.ts';
+import { linfPgdStep } from '../../core/tensor/kernels/linfPgdStep.ts';
+import { selectRows } from '../../core/tensor/kernels/selectRows.ts';
 import type { Rng } from '../../core/rng.ts';
 import { budgetOf, budgetShape, defineAttack } from './attackEntry.ts';
 import { finishObservation, normStep, validateFgsmOptions } from './fgsm.ts';
@@ -67,11 +69,11 @@ export function validatePgdOptions(policy: Policy, options: PgdOptions, rng: Rng
 /** Per row, `candidate` where its loss beats `bestLoss`, else `best`; and the larger loss. */
 function blendBetter(best: tf.Tensor4D, bestLoss: tf.Tensor1D, candidate: tf.Tensor4D, loss: tf.Tensor1D): [tf.Tensor4D, tf.Tensor1D] {
   return tf.tidy(() => {
-    // A 0/1 blend per row rather than tf.where: where broadcasts by tiling, which costs more
-    // than a gradient step on wasm. With m in {0, 1} and finite values the blend is exact.
-    const improved = tf.reshape(tf.cast(tf.greater(loss, bestLoss), 'float32'), [-1, 1, 1, 1]);
-    const blended = tf.add(tf.mul(candidate, improved), tf.mul(best, tf.sub(1, improved))) as tf.Tensor4D;
-    return [blended, tf.maximum(loss, bestLoss) as tf.Tensor1D];
+    // One row copy each (selectRows.ts) rather than tf.where, which broadcasts by tiling, or a 0/1
+    // blend (three passes over the batch); for finite values all three give the same rows.
+    const [lossValues, bestValues] = [loss.dataSync(), bestLoss.dataSync()];
+    const improved = Array.from(lossValues, (value, row) => value > (bestValues[row] as number));
+    return [selectRows(improved, candidate, best), tf.maximum(loss, bestLoss) as tf.Tensor1D];
   });
 }
 
@@ -102,9 +104,13 @@ function pgdRun(policy: Policy, obs: tf.Tensor4D, options: PgdOptions, setup: Ru
     best = nextBest;
     bestLoss = nextBestLoss;
   };
+  // l-inf: the step's six elementwise passes as one kernel (linfPgdStep.ts, equal bit for bit).
+  // sign(g * mask) * size = sign(g) * (mask * size) exactly for a 0/1 mask (at mask 0 both add a zero to x).
+  const maskStep = options.norm === 'linf' ? (tf.mul(mask, stepSize) as tf.Tensor4D) : undefined;
   for (let step = 0; step < options.steps; step++) {
     const { loss, next } = tf.tidy(() => {
       const { loss: lossHere, direction: raw } = lossAndDirection(policy, x, options.targetAction, cleanLabels, objective);
+      if (maskStep !== undefined) return { loss: lossHere, next: linfPgdStep(x, raw, obs, maskStep, options.eps) };
       const direction = tf.mul(raw, mask) as tf.Tensor4D;
       const moved = tf.add(x, normStep(x, direction, mask, stepSize, options.norm)) as tf.Tensor4D;
       const delta = projectDelta(tf.sub(moved, obs) as tf.Tensor4D, options.eps, options.norm);
@@ -117,6 +123,7 @@ function pgdRun(policy: Policy, obs: tf.Tensor4D, options: PgdOptions, setup: Ru
   }
   const finalLoss = attackLoss(policy, x, options.targetAction, cleanLabels, objective);
   keepBetter(x, finalLoss);
+  maskStep?.dispose();
   return { best, bestLoss };
 }
 

@@ -67,10 +67,11 @@ export function marginPgd(policy: Policy, obs: tf.Tensor4D, options: MarginPgdOp
     }
     const low = tf.clipByValue(tf.sub(obs, eps), 0, 1);
     const high = tf.clipByValue(tf.add(obs, eps), 0, 1);
+    const maskStep = tf.mul(mask, stepSize); // once, not per step
     for (let step = 0; step < steps; step++) {
       const next = tf.tidy(() => {
         const direction = inputGradient(policy, x, (logits) => tf.tensor2d(marginGradient(logits.dataSync() as Float32Array, actions, greedy), logits.shape));
-        const moved = tf.add(x, tf.mul(tf.sign(direction), tf.mul(mask, stepSize)));
+        const moved = tf.add(x, tf.mul(tf.sign(direction), maskStep));
         // The ball and [0,1] at once: [max(0, s - eps), min(1, s + eps)] is their intersection.
         return tf.minimum(tf.maximum(moved, low), high) as tf.Tensor4D;
       });

@@ -12,7 +12,8 @@
  *   convolution of dy with a small filter taken from W. Stacking the s*s phases as output channels
  *   makes it ONE stride-1 Conv2D (the wasm backend's XNNPACK convolution) with the rearranged
  *   filter F[ja, jb, co, (r, r', ci)] = W[(A-1-ja)*s + r, (B-1-jb)*s + r', ci, co] (zero past the
- *   filter), followed by a depth-to-space copy that also crops the padding. No scatter-add; F is
+ *   filter), followed by a depth-to-space copy that also crops the padding (strided block copies,
+ *   run by the wasm copier of stridedCopy.ts: ~4x faster than a JS loop). No scatter-add; F is
  *   derived once per weight version (derivedWeights.ts), so XNNPACK packs it once too. For the
  *   DQN nets' 8x8/4 and 4x4/2 layers F is exactly as large as W.
  * - Otherwise, or when padding the filter up to a multiple of the stride would more than double
@@ -23,6 +24,7 @@ import { Conv2DBackpropInput, getKernel, type Conv2DBackpropInputAttrs, type Ker
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { convGeometry, type ConvGeometry } from './conv2dBackpropFilter.ts';
 import { derivedWeight, transposedOperand } from './derivedWeights.ts';
+import { copyBlocks, heapBlockCopier, type BlockCopy } from './stridedCopy.ts';
 import { matMul2d, wasmKernel } from './wasmCalls.ts';
 
 /** How the sub-pixel form covers one geometry: taps of the rearranged filter, extra rows/columns of output. */
@@ -75,31 +77,62 @@ export function subPixelFilter(w: Float32Array, g: ConvGeometry, plan: SubPixelP
 }
 
 /**
- * Copies the sub-pixel convolution's output y [n, PH, PW, (r, r', ci)] to dx [n, h, w, ci]
- * (depth-to-space with block s, cropped by the padding). Writes every element of dx. Along a row,
- * the pixels of one phase block are contiguous in both, so the inner loop copies those runs.
+ * The depth-to-space copy of the sub-pixel convolution's output y [n, PH, PW, (r, r', ci)] to dx
+ * [n, h, w, ci] (block s, cropped by the padding) as strided block copies (stridedCopy.ts), which
+ * together write every element of dx once. Input row ih + padTop = p*s + r, column
+ * iw + padLeft = q*s + r'. For each row phase r: one copy over (image, p, q) of the phase blocks
+ * that lie wholly inside the image's width, whose s*ci values (all r', all channels) are one run
+ * in both y and dx; then, per column phase r', the few blocks cut by the left or right edge, ci
+ * values at a time. For advgym's patch6 layer (6x6/6, no padding) that is 6 copies of 24-float runs.
  */
-export function depthToSpaceCrop(y: Float32Array, g: ConvGeometry, plan: SubPixelPlan, dx: Float32Array): void {
+export function depthToSpaceCopies(g: ConvGeometry, plan: SubPixelPlan): BlockCopy[] {
   const { batch, inHeight, inWidth, inChannels: c, padTop, padLeft } = g;
   const s = plan.stride;
-  const rowsY = g.outHeight + plan.extraRows;
   const colsY = g.outWidth + plan.extraCols;
   const block = s * s * c;
-  let dst = 0;
-  for (let n = 0; n < batch; n++) {
-    for (let ih = 0; ih < inHeight; ih++) {
-      const p = Math.floor((ih + padTop) / s);
-      const rowBase = ((n * rowsY + p) * colsY) * block + (ih + padTop - p * s) * s * c;
-      for (let iw = 0; iw < inWidth; ) {
-        const q = Math.floor((iw + padLeft) / s);
-        const phase = iw + padLeft - q * s;
-        const pixels = Math.min(s - phase, inWidth - iw);
-        const src = rowBase + q * block + phase * c;
-        for (let j = 0, end = pixels * c; j < end; j++) dx[dst++] = y[src + j] as number;
-        iw += pixels;
-      }
+  // Indices o with 0 <= o*s + phase - pad < size: [first, end).
+  const inside = (phase: number, pad: number, size: number): [number, number] => {
+    const first = Math.max(0, Math.ceil((pad - phase) / s));
+    return [first, Math.max(first, Math.floor((size - 1 + pad - phase) / s) + 1)];
+  };
+  // Blocks q whose columns are all inside the image, for every r'.
+  const interiorStart = Math.ceil(padLeft / s);
+  const interiorEnd = Math.max(interiorStart, Math.floor((inWidth - s + padLeft) / s) + 1);
+  const copies: BlockCopy[] = [];
+  for (let r = 0; r < s; r++) {
+    const [pStart, pEnd] = inside(r, padTop, inHeight);
+    if (pEnd === pStart) continue;
+    const rowCopy = (qStart: number, qEnd: number, phase: number, cols: number): void => {
+      if (qEnd <= qStart) return;
+      copies.push({
+        blocks: batch,
+        planes: pEnd - pStart,
+        rows: qEnd - qStart,
+        cols,
+        srcStart: (pStart * colsY + qStart) * block + (r * s + phase) * c,
+        srcBlockStride: (g.outHeight + plan.extraRows) * colsY * block,
+        srcPlaneStride: colsY * block,
+        srcRowStride: block,
+        srcColStride: 1,
+        dstStart: ((pStart * s + r - padTop) * inWidth + qStart * s + phase - padLeft) * c,
+        dstBlockStride: inHeight * inWidth * c,
+        dstPlaneStride: s * inWidth * c,
+        dstRowStride: s * c,
+      });
+    };
+    rowCopy(interiorStart, interiorEnd, 0, s * c);
+    for (let phase = 0; phase < s; phase++) {
+      const [qStart, qEnd] = inside(phase, padLeft, inWidth);
+      rowCopy(qStart, Math.min(qEnd, interiorStart), phase, c);
+      rowCopy(Math.max(qStart, interiorEnd), qEnd, phase, c);
     }
   }
+  return copies;
+}
+
+/** Runs depthToSpaceCopies with `copy` (default: the JS loop). Writes every element of dx. */
+export function depthToSpaceCrop(y: Float32Array, g: ConvGeometry, plan: SubPixelPlan, dx: Float32Array, copy: (c: BlockCopy) => void = (c) => copyBlocks(y, dx, c)): void {
+  for (const c of depthToSpaceCopies(g, plan)) copy(c);
 }
 
 /**
@@ -155,7 +188,10 @@ function subPixelInputGradient(backend: BackendWasm, dy: TensorInfo, filter: Ten
     },
   }) as TensorInfo;
   const dx = backend.makeOutput(inputShape, 'float32');
-  depthToSpaceCrop(backend.typedArrayFromHeap(y) as Float32Array, g, plan, backend.typedArrayFromHeap(dx) as Float32Array);
+  // Views after the allocation: malloc may grow (and so detach) the wasm heap.
+  const yView = backend.typedArrayFromHeap(y) as Float32Array;
+  const dxView = backend.typedArrayFromHeap(dx) as Float32Array;
+  depthToSpaceCrop(yView, g, plan, dxView, heapBlockCopier(backend, yView, dxView));
   backend.disposeData(y.dataId);
   return dx;
 }

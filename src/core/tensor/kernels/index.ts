@@ -5,9 +5,13 @@
  *   or an XNNPACK matMul + col2im.
  * - BatchMatMul: shipped; ours transposes explicitly so transposed products take XNNPACK's fast path.
  * - Identity: shipped, but copies; ours shares the data (every tensor a gradient saves is cloned).
+ * - Sign, Maximum, Minimum: shipped as per-element C++ loops 50-100x slower than XNNPACK's Add;
+ *   ours are SIMD passes with the same results (elementwise.ts): every FGSM/PGD step takes a sign.
+ * - GatherV2: shipped as a per-element C++ loop; ours copies whole rows along axis 0 (gather.ts).
  * Registration is idempotent and must happen before or after the wasm backend initialises alike.
  * (advgym's own fused-Adam kernel, AdvgymAdamStep, for wasm and cpu, is registered by the
- * optimizer that uses it: src/core/tensor/adam.ts and kernels/adamStep.ts.)
+ * optimizer that uses it: src/core/tensor/adam.ts and kernels/adamStep.ts. The attacks' fused
+ * PGD step and row select, for wasm and cpu, by registerOpKernels below, from initBackend.)
  * A kernel added where tfjs ships none is skipped if a future tfjs release ships one.
  */
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
@@ -15,6 +19,11 @@ import { conv2DBackpropFilterWasmConfig } from './conv2dBackpropFilter.ts';
 import { conv2DBackpropInputWasmConfig } from './conv2dBackpropInput.ts';
 import { batchMatMulWasmConfig } from './batchMatMul.ts';
 import { identityWasmConfig } from './identity.ts';
+import { gatherV2WasmConfig } from './gather.ts';
+import { registerLinfPgdStepKernels } from './linfPgdStep.ts';
+import { simdLinfStep } from './linfPgdStepSimd.ts';
+import { registerSelectRowsKernels } from './selectRows.ts';
+import { maximumWasmConfig, minimumWasmConfig, signWasmConfig } from './elementwise.ts';
 
 interface Entry {
   make: () => KernelConfig;
@@ -27,8 +36,22 @@ const WASM_KERNELS: readonly Entry[] = [
   { make: () => conv2DBackpropInputWasmConfig, replaces: true },
   { make: batchMatMulWasmConfig, replaces: true },
   { make: () => identityWasmConfig, replaces: true },
+  { make: signWasmConfig, replaces: true },
+  { make: maximumWasmConfig, replaces: true },
+  { make: minimumWasmConfig, replaces: true },
+  { make: gatherV2WasmConfig, replaces: true },
 ];
 const registered = new Set<string>();
+
+/**
+ * advgym's own ops' kernels, for wasm and cpu (their op functions fall back to tf ops where these
+ * are missing, as on the web page): the fused l-inf PGD step (with its SIMD runner) and SelectRows.
+ * Idempotent.
+ */
+export function registerOpKernels(): void {
+  registerLinfPgdStepKernels(simdLinfStep);
+  registerSelectRowsKernels();
+}
 let done = false;
 
 export function registerWasmKernels(): void {

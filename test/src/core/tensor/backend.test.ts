@@ -20,7 +20,7 @@ test('auto picks tfjs-node when it loads, else wasm with the advgym kernels', as
   if (name === 'wasm') {
     // tfjs-node is an optional dependency that cannot install offline: auto says why it skipped it.
     assert.match(info.skipped.join('\n'), /^node: /);
-    assert.deepEqual(info.projectKernels, ['BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Identity']);
+    assert.deepEqual(info.projectKernels, ['BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'GatherV2', 'Identity', 'Maximum', 'Minimum', 'Sign']);
     assert.equal(info.wasmThreads, 1);
     assert.equal(typeof info.wasmSimd, 'boolean');
   } else {

@@ -11,7 +11,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { initBackend } from '../../../../../src/core/tensor/backend.ts';
 import { convGeometry } from '../../../../../src/core/tensor/kernels/conv2dBackpropFilter.ts';
-import { subPixelPlan } from '../../../../../src/core/tensor/kernels/conv2dBackpropInput.ts';
+import { depthToSpaceCopies, depthToSpaceCrop, subPixelPlan } from '../../../../../src/core/tensor/kernels/conv2dBackpropInput.ts';
+import { copyBlocks } from '../../../../../src/core/tensor/kernels/stridedCopy.ts';
 import { derivedWeightCount } from '../../../../../src/core/tensor/kernels/derivedWeights.ts';
 import { Rng } from '../../../../../src/core/rng.ts';
 import { assertNoLeak } from '../../../../helpers/leakCheck.ts';
@@ -103,4 +104,47 @@ test('DQN layers: the cached sub-pixel filter follows the weights as they change
     actual.forEach((results, version) => results.forEach((r, i) => assertClose(r, expected[version]?.[i] as Float32Array, `${JSON.stringify(filterShape)} call ${version} dy ${i}`)));
     assert.equal(derivedWeightCount(tf.backend() as BackendWasm), 0, 'derived filters are freed with their weights');
   }
+});
+
+test('the depth-to-space copies write every input-gradient element exactly once, from its phase block', () => {
+  const rng = Rng.fromSeed(31);
+  let cases = 0;
+  for (let i = 0; cases < 60 && i < 2000; i++) {
+    const s = rng.int(1, 6);
+    const f = rng.int(1, 8);
+    const inputShape: Shape4 = [rng.int(1, 3), rng.int(f, 30), rng.int(f, 30), rng.int(1, 5)];
+    const pad: Pad = rng.pick(['valid', 'same', rng.int(0, 3)]);
+    const g = convGeometry(inputShape, [f, f, inputShape[3], 2], { strides: [s, s], pad, dataFormat: 'NHWC' });
+    const plan = subPixelPlan(g);
+    if (plan === undefined || g.outHeight < 1 || g.outWidth < 1) continue;
+    cases++;
+    const rowsY = g.outHeight + plan.extraRows;
+    const colsY = g.outWidth + plan.extraCols;
+    const c = g.inChannels;
+    const y = Float32Array.from({ length: g.batch * rowsY * colsY * s * s * c }, (_, k) => k);
+    // The reference: dx[n, ih, iw, ch] = y[n, p, q, r, r', ch] with ih + padTop = p*s + r, iw + padLeft = q*s + r'.
+    const expected = new Float32Array(g.batch * g.inHeight * g.inWidth * c);
+    let e = 0;
+    for (let n = 0; n < g.batch; n++) {
+      for (let ih = 0; ih < g.inHeight; ih++) {
+        for (let iw = 0; iw < g.inWidth; iw++) {
+          const [p, r] = [Math.floor((ih + g.padTop) / s), (ih + g.padTop) % s];
+          const [q, r2] = [Math.floor((iw + g.padLeft) / s), (iw + g.padLeft) % s];
+          for (let ch = 0; ch < c; ch++) expected[e++] = y[(((n * rowsY + p) * colsY + q) * s * s + r * s + r2) * c + ch] as number;
+        }
+      }
+    }
+    const written = new Uint8Array(expected.length);
+    const dx = new Float32Array(expected.length).fill(Number.NaN);
+    depthToSpaceCrop(y, g, plan, dx, (copy) => {
+      const marks = new Float32Array(expected.length);
+      copyBlocks(new Float32Array(y.length).fill(1), marks, copy);
+      marks.forEach((m, k) => (written[k] = (written[k] as number) + m));
+      copyBlocks(y, dx, copy);
+    });
+    const what = JSON.stringify({ inputShape, f, s, pad, copies: depthToSpaceCopies(g, plan).length });
+    assert.ok(written.every((w) => w === 1), `${what}: every element written once`);
+    assert.deepEqual(dx, expected, what);
+  }
+  assert.equal(cases, 60);
 });
