@@ -10,6 +10,7 @@ import { dqnAlgorithm } from '../dqn/algorithm.ts';
 import { ppoAlgorithm } from '../ppo/algorithm.ts';
 import { trpoAlgorithm } from '../trpo/algorithm.ts';
 import { extractAlgorithm } from '../extract/algorithm.ts';
+import { randomSearchAlgorithm } from '../randomsearch/algorithm.ts';
 import type { Algorithm } from '../training/algorithm.ts';
 
 export const ALGORITHMS: readonly Algorithm[] = [
@@ -20,6 +21,7 @@ export const ALGORITHMS: readonly Algorithm[] = [
   trpoAlgorithm,
   distillAlgorithm,
   extractAlgorithm,
+  randomSearchAlgorithm,
   // one line per algorithm
 ];
 
