@@ -10,7 +10,6 @@ import { dqnAlgorithm } from '../dqn/algorithm.ts';
 import { ppoAlgorithm } from '../ppo/algorithm.ts';
 import { trpoAlgorithm } from '../trpo/algorithm.ts';
 import { extractAlgorithm } from '../extract/algorithm.ts';
-import { randomSearchAlgorithm } from '../randomsearch/algorithm.ts';
 import type { Algorithm } from '../training/algorithm.ts';
 
 export const ALGORITHMS: readonly Algorithm[] = [
@@ -21,7 +20,6 @@ export const ALGORITHMS: readonly Algorithm[] = [
   trpoAlgorithm,
   distillAlgorithm,
   extractAlgorithm,
-  randomSearchAlgorithm,
   // one line per algorithm
 ];
 
