@@ -13,7 +13,6 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FieldError, UserError } from '../../src/core/errors.ts';
 import { writeFileAtomic } from '../../src/core/files/atomicWrite.ts';
-import type { Env } from '../../src/core/gym/env.ts';
 import { writeAgentJson, type Grade } from './agentJson.ts';
 import { cleanStaleCheckpointCopies, recoverCheckpointDir } from './checkpointDir.ts';
 import { describeGrade, gradePolicy, periodicSeed } from './grade.ts';
