@@ -9,7 +9,7 @@
  * The snapshot is taken while workers keep running (Hogwild): it may hold part of an update that
  * was being applied, which is a state the workers themselves can read, so it is a valid model.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { writeFileAtomic, writeJsonAtomic } from '../../src/core/files/atomicWrite.ts';
@@ -50,10 +50,6 @@ export interface LoadedCheckpoint {
   /** True when episodes.csv was missing and the episode record starts empty. */
   readonly episodesMissing: boolean;
   readonly config: unknown;
-}
-
-export function hasCheckpoint(dir: string): boolean {
-  return existsSync(join(dir, STATE_JSON));
 }
 
 export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {

@@ -13,6 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { logSoftmaxRow } from '../categorical.ts';
 import { chainParameterGradients, traceChainNet, type ChainNet } from '../chainParameterGradient.ts';
 
 export interface ActorCriticBatch {
@@ -124,16 +125,7 @@ export function closedFormLoss(logits: Float32Array, values: Float32Array, batch
   let entropy = 0;
   for (let t = 0; t < n; t++) {
     const row = t * actionCount;
-    let max = -Infinity;
-    for (let j = 0; j < actionCount; j++) max = Math.max(max, logits[row + j] as number);
-    let sum = 0;
-    for (let j = 0; j < actionCount; j++) sum += Math.exp((logits[row + j] as number) - max);
-    const logSum = max + Math.log(sum);
-    let h = 0;
-    for (let j = 0; j < actionCount; j++) {
-      logProbs[j] = (logits[row + j] as number) - logSum;
-      h -= Math.exp(logProbs[j] as number) * (logProbs[j] as number);
-    }
+    const h = logSoftmaxRow(logits, t, actionCount, logProbs);
     const action = batch.actions[t] as number;
     const advantage = batch.advantages[t] as number;
     for (let j = 0; j < actionCount; j++) {

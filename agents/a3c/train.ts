@@ -8,30 +8,22 @@
  * the last checkpoint stays intact.
  */
 import { FieldError } from '../../src/core/errors.ts';
+import type { AlgorithmTrainOptions } from '../training/algorithm.ts';
 import { checkTrainingOut, runTraining } from '../training/harness.ts';
-import type { ObservationHook, ObservationHookModule } from '../training/observationHook.ts';
 import type { TrainingProgress } from '../training/progress.ts';
 import type { A3cConfig } from './config.ts';
-import { A3cTraining } from './training.ts';
+import { A3cTraining, type A3cTrainingOptions } from './training.ts';
 
-export interface TrainA3cOptions {
+/**
+ * `resume` continues from the checkpoint in outDir (weights, RMSProp statistics, counters, logs).
+ * An in-process `observationHook` cannot reach the worker threads (training.ts): it is refused
+ * unless `observationHookModule` (src/lab/defense/workerHook.ts builds it from the config) is given too.
+ */
+export interface TrainA3cOptions extends AlgorithmTrainOptions, A3cTrainingOptions {
   /** The model folder to write (and to resume from). */
   readonly outDir: string;
-  /** Continue from the checkpoint in outDir (weights, RMSProp statistics, counters, logs). */
-  readonly resume?: boolean | undefined;
-  /** Replace a non-empty outDir instead of refusing. */
-  readonly force?: boolean | undefined;
   /** Where progress lines go; default: the shared training progress (a bar on a terminal, lines when piped). */
   readonly log?: ((line: string) => void) | undefined;
-  readonly progress?: TrainingProgress | undefined;
-  /** File URL of a module exporting createEnv(id, options) to use instead of makeEnv (tests). */
-  readonly envModule?: string | undefined;
-  /** Give up if the global step count does not move for this many seconds. */
-  readonly stallTimeoutSeconds?: number | undefined;
-  /** An in-process hook cannot reach the worker threads (training.ts): refused unless the module route is given too. */
-  readonly observationHook?: ObservationHook | undefined;
-  /** The hook's module route (src/lab/defense/workerHook.ts observationHookModule builds it from the config). */
-  readonly observationHookModule?: ObservationHookModule | undefined;
 }
 
 export interface A3cResult {

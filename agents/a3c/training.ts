@@ -17,20 +17,19 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { makeEnv, type EnvOptions } from '../../envs/index.ts';
 import { FieldError, UserError } from '../../src/core/errors.ts';
 import type { Env } from '../../src/core/gym/env.ts';
 import { backendInfo, initBackend } from '../../src/core/tensor/backend.ts';
-import { saveModel } from '../../src/core/tensor/fileIO.ts';
-import { writeJsonAtomic } from '../../src/core/files/atomicWrite.ts';
+import { loadModel } from '../../src/core/tensor/fileIO.ts';
 import { LayersPolicy } from '../layersPolicy.ts';
 import type { Policy } from '../policy.ts';
-import type { GradeSettings } from '../training/grade.ts';
-import type { Cadence, HarnessState, Learner, Metrics, RunContext, StartResult } from '../training/learner.ts';
+import { finalGradeOnly } from '../training/grade.ts';
+import { FRESH_START, type HarnessState, type Learner, type Metrics, type RunContext, type StartResult } from '../training/learner.ts';
+import { LearnerBase } from '../training/learnerBase.ts';
+import { checkImageShape, envFactoryFor, probeEnv, type EnvFactory, type LearnerEnv } from '../training/learnerEnv.ts';
 import type { TrainingLog } from '../training/trainingLog.ts';
 import type { ObservationHookModule } from '../training/observationHook.ts';
-import { loadModel } from '../../src/core/tensor/fileIO.ts';
-import { hasCheckpoint, loadCheckpoint, saveCheckpoint, type A3cState } from './checkpoint.ts';
+import { loadCheckpoint, saveCheckpoint, STATE_JSON, type A3cState } from './checkpoint.ts';
 import type { A3cConfig } from './config.ts';
 import { A3C_TRAINING_COLUMNS, EpisodeLog } from './episodeLog.ts';
 import { buildInitialModel, runA3c, type A3cRunResult } from './run.ts';
@@ -47,22 +46,15 @@ export interface A3cTrainingOptions {
   readonly observationHookModule?: ObservationHookModule | undefined;
 }
 
-async function envFactory(config: A3cConfig, envModule: string | undefined): Promise<() => Env<Float32Array>> {
-  if (envModule === undefined) return () => makeEnv(config.env, config.envOptions as EnvOptions);
+async function envFactory(config: A3cConfig, envModule: string | undefined): Promise<EnvFactory> {
+  if (envModule === undefined) return envFactoryFor(config);
   const module = (await import(envModule)) as { createEnv?: CreateEnv };
   const create = module.createEnv;
   if (typeof create !== 'function') throw new UserError(`${envModule}: exports no createEnv(id, options)`);
   return () => create(config.env, config.envOptions);
 }
 
-export class A3cTraining implements Learner {
-  readonly algorithm = 'a3c';
-  readonly columns = A3C_TRAINING_COLUMNS;
-  readonly cadence: Cadence;
-  readonly grading: GradeSettings;
-  readonly title: string;
-  readonly envDescription: { readonly id: string; readonly options: unknown };
-  readonly totalSteps: number;
+export class A3cTraining extends LearnerBase<A3cConfig> implements Learner {
   readonly checkpointIsModelFolder = true;
   readonly workers: number;
 
@@ -80,44 +72,35 @@ export class A3cTraining implements Learner {
   result: A3cRunResult | undefined;
 
   private constructor(
-    readonly config: A3cConfig,
-    private readonly createEnv: () => Env<Float32Array>,
-    private readonly inputShape: [number, number, number],
-    private readonly actionCount: number,
+    config: A3cConfig,
+    env: LearnerEnv,
     private readonly options: A3cTrainingOptions,
   ) {
+    super(config, env, {
+      algorithm: 'a3c',
+      columns: A3C_TRAINING_COLUMNS,
+      cadence: { logEvery: config.logEverySteps, checkpointEvery: config.checkpointEverySteps, rowAtEnd: true },
+      grading: finalGradeOnly(config),
+      title: `A3C on ${config.env}: training episodes`,
+      totalSteps: config.totalSteps,
+      // The checkpoint is the model folder itself: its state file says one is there.
+      checkpointPath: STATE_JSON,
+    });
     this.workers = config.workers ?? availableParallelism();
-    this.totalSteps = config.totalSteps;
-    this.cadence = { logEvery: config.logEverySteps, checkpointEvery: config.checkpointEverySteps, rowAtEnd: true };
-    this.grading = { finalEpisodes: config.evalEpisodes, seed: 10_000 + config.seed, periodicEpisodes: 0, randomSeed: config.seed + 1 };
-    this.title = `A3C on ${config.env}: training episodes`;
-    this.envDescription = { id: config.env, options: config.envOptions };
-    this.model = buildInitialModel({ config, inputShape, actionCount });
+    this.model = buildInitialModel({ config, inputShape: this.shape, actionCount: this.actionCount });
     this.meanSquare = new Float32Array(readFlatWeights(this.model).length);
   }
 
   /** Starts the backend, loads the env module and probes the env's shapes. */
   static async create(config: A3cConfig, options: A3cTrainingOptions = {}): Promise<A3cTraining> {
     await initBackend(config.backend);
-    const createEnv = await envFactory(config, options.envModule);
-    const probe = createEnv();
-    const inputShape = probe.observationSpace.shape as [number, number, number];
-    const actionCount = probe.actionSpace.n;
-    probe.close();
-    if (inputShape.length !== 3) throw new UserError(`env ${config.env}: observation must be [H, W, k], got [${inputShape.join(', ')}]`);
-    return new A3cTraining(config, createEnv, inputShape, actionCount, options);
+    const env = probeEnv(await envFactory(config, options.envModule));
+    checkImageShape(config.env, env.shape);
+    return new A3cTraining(config, env, options);
   }
 
   get step(): number {
     return this.globalSteps;
-  }
-
-  makeEnv(): Env<Float32Array> {
-    return this.createEnv();
-  }
-
-  hasCheckpoint(outDir: string): boolean {
-    return hasCheckpoint(outDir);
   }
 
   async start(outDir: string, resume: boolean, log: (line: string) => void): Promise<StartResult> {
@@ -125,7 +108,7 @@ export class A3cTraining implements Learner {
     if (!resume) {
       if (config.initFrom !== null) await this.initFrom(config.initFrom, log);
       log(`A3C on ${config.env}: ${this.workers} worker(s), t_max ${config.tMax}, ${config.totalSteps} steps; model folder ${outDir}`);
-      return { step: 0, harness: { wallSeconds: 0, bestEvalReturn: null } };
+      return FRESH_START;
     }
     const loaded = await loadCheckpoint(outDir);
     const old = loaded.config as Partial<A3cConfig>;
@@ -203,7 +186,7 @@ export class A3cTraining implements Learner {
     const result = await runA3c({
       config: runConfig,
       workers: this.workers,
-      inputShape: this.inputShape,
+      inputShape: this.shape,
       actionCount: this.actionCount,
       ...(resume === undefined ? {} : { resume }),
       ...(this.options.envModule === undefined ? {} : { envModule: this.options.envModule }),
@@ -262,10 +245,13 @@ export class A3cTraining implements Learner {
     saveCheckpoint(outDir, this.meanSquare, state, this.episodes, this.config);
   }
 
-  async saveModel(dir: string): Promise<void> {
+  override async saveModel(dir: string): Promise<void> {
     this.syncModel();
-    await saveModel(this.model, dir);
-    writeJsonAtomic(join(dir, 'config.json'), this.config);
+    await super.saveModel(dir);
+  }
+
+  protected deployedModel(): tfl.LayersModel {
+    return this.model;
   }
 
   policy(): Policy {
@@ -281,7 +267,7 @@ export class A3cTraining implements Learner {
     };
   }
 
-  backendName(): string {
+  override backendName(): string {
     return this.backend;
   }
 

@@ -1,6 +1,5 @@
 /** Behaviour cloning's registry entry (agents/registry.ts): schema, flags, training (no resume). */
-import { FieldError } from '../../src/core/errors.ts';
-import { defineAlgorithm } from '../training/algorithm.ts';
+import { defineAlgorithm, refuseObservationHook, refuseResume } from '../training/algorithm.ts';
 import { bcConfigSchema } from './config.ts';
 import { trainBehaviourCloning } from './train.ts';
 
@@ -14,8 +13,8 @@ export const bcAlgorithm = defineAlgorithm({
     { name: 'teacher', type: 'string', field: 'teacher', description: "'scripted' (default: the game's scripted player) or a model folder to imitate (e.g. models/pong-dqn)" },
   ],
   train: async (config, outDir, options) => {
-    if (options.resume === true) throw new FieldError('resume', 'behaviour cloning has no checkpoint to resume (a run takes about a minute: start it again)');
-    if (options.observationHook !== undefined) throw new FieldError('observationHook', 'behaviour cloning takes no training-observation hook');
+    refuseResume(options, 'behaviour cloning has no checkpoint to resume (a run takes about a minute: start it again)');
+    refuseObservationHook(options, 'behaviour cloning');
     const result = await trainBehaviourCloning(config, outDir, { force: options.force, progress: options.progress });
     return { step: config.totalSteps, stoppedBy: result.stoppedBy === 'done' ? 'done' : 'interrupted' };
   },

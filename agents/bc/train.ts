@@ -3,16 +3,12 @@
  * writes the model folder (model.json, weights.bin, agent.json with the teacher, config.json,
  * training.csv, learning-curve.png).
  */
-import { checkTrainingOut, runTraining } from '../training/harness.ts';
-import type { TrainingProgress } from '../training/progress.ts';
+import { checkTrainingOut, runTraining, type HarnessOptions } from '../training/harness.ts';
 import type { BcConfig } from './config.ts';
 import { BcTraining, type BcTrainingOptions } from './training.ts';
 
-export interface BcTrainOptions extends BcTrainingOptions {
-  readonly force?: boolean | undefined;
-  readonly progress?: TrainingProgress | undefined;
-  readonly skipFinal?: boolean | undefined;
-}
+/** No `resume`: behaviour cloning keeps no checkpoint. */
+export interface BcTrainOptions extends BcTrainingOptions, Pick<HarnessOptions, 'force' | 'progress' | 'skipFinal'> {}
 
 export async function trainBehaviourCloning(config: BcConfig, outDir: string, options: BcTrainOptions = {}): Promise<{ readonly meanReturn?: number; readonly stoppedBy: string }> {
   checkTrainingOut(outDir, { force: options.force });

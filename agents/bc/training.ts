@@ -8,19 +8,17 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { join } from 'node:path';
-import { makeEnv, type EnvOptions } from '../../envs/index.ts';
-import { writeJsonAtomic } from '../../src/core/files/atomicWrite.ts';
 import type { Env } from '../../src/core/gym/env.ts';
 import { renderLinePlot } from '../../src/core/plot/linePlot.ts';
 import { Rng } from '../../src/core/rng.ts';
-import { backendInfo } from '../../src/core/tensor/backend.ts';
-import { saveModel } from '../../src/core/tensor/fileIO.ts';
 import { LayersPolicy } from '../layersPolicy.ts';
 import { buildQNetwork } from '../networks.ts';
 import type { Policy } from '../policy.ts';
-import type { GradeSettings } from '../training/grade.ts';
-import { NonFiniteLossError, type Cadence, type Learner, type Metrics, type RunContext, type StartResult } from '../training/learner.ts';
+import { finalGradeOnly } from '../training/grade.ts';
+import { FRESH_START, NonFiniteLossError, type Learner, type Metrics, type RunContext, type StartResult } from '../training/learner.ts';
+import { LearnerBase } from '../training/learnerBase.ts';
+import { envFactoryFor, probeEnv, type EnvFactory } from '../training/learnerEnv.ts';
+import { letSignalsIn } from '../training/stopSignals.ts';
 import type { TrainingLog } from '../training/trainingLog.ts';
 import type { BcConfig } from './config.ts';
 import { resolveTeacher, type LabelOracle, type Teacher } from './teacher.ts';
@@ -30,7 +28,7 @@ export const BC_TRAINING_COLUMNS = ['step', 'loss', 'batchAccuracy', 'wallSecond
 export interface BcTrainingOptions {
   /** A teacher object instead of config.teacher's name (library callers: any Policy or label oracle). */
   readonly teacher?: Policy | LabelOracle | undefined;
-  readonly makeEnv?: (() => Env<Float32Array>) | undefined;
+  readonly makeEnv?: EnvFactory | undefined;
 }
 
 interface Dataset {
@@ -57,18 +55,7 @@ function collect(config: BcConfig, env: Env<Float32Array>, teacher: Teacher, rng
   return { frames, labels, size };
 }
 
-export class BcTraining implements Learner {
-  readonly algorithm = 'bc';
-  readonly columns = BC_TRAINING_COLUMNS;
-  readonly cadence: Cadence;
-  readonly grading: GradeSettings;
-  readonly title: string;
-  readonly envDescription: { readonly id: string; readonly options: unknown };
-  readonly totalSteps: number;
-
-  private readonly envFactory: () => Env<Float32Array>;
-  private readonly shape: [number, number, number];
-  private readonly actionCount: number;
+export class BcTraining extends LearnerBase<BcConfig> implements Learner {
   private model: tfl.LayersModel | undefined;
   private optimizer: tf.Optimizer | undefined;
   private data: Dataset | undefined;
@@ -77,32 +64,22 @@ export class BcTraining implements Learner {
   private current = { step: 0, loss: Number.NaN, accuracy: Number.NaN };
 
   constructor(
-    readonly config: BcConfig,
+    config: BcConfig,
     private readonly options: BcTrainingOptions = {},
   ) {
-    this.envFactory = options.makeEnv ?? ((): Env<Float32Array> => makeEnv(config.env, config.envOptions as EnvOptions));
-    const probe = this.envFactory();
-    this.shape = probe.observationSpace.shape as unknown as [number, number, number];
-    this.actionCount = probe.actionSpace.n;
-    probe.close();
+    super(config, probeEnv(envFactoryFor(config, options.makeEnv)), {
+      algorithm: 'bc',
+      columns: BC_TRAINING_COLUMNS,
+      cadence: { logEvery: config.logInterval, checkpointEvery: Number.POSITIVE_INFINITY, rowAtEnd: true },
+      grading: finalGradeOnly(config),
+      title: `Behaviour cloning on ${config.env}: training loss`,
+      totalSteps: config.totalSteps,
+    });
     this.rng = Rng.fromSeed(config.seed);
-    this.totalSteps = config.totalSteps;
-    this.cadence = { logEvery: config.logInterval, checkpointEvery: Number.POSITIVE_INFINITY, rowAtEnd: true };
-    this.grading = { finalEpisodes: config.evalEpisodes, seed: 10_000 + config.seed, periodicEpisodes: 0, randomSeed: config.seed + 1 };
-    this.title = `Behaviour cloning on ${config.env}: training loss`;
-    this.envDescription = { id: config.env, options: config.envOptions };
   }
 
   get step(): number {
     return this.current.step;
-  }
-
-  makeEnv(): Env<Float32Array> {
-    return this.envFactory();
-  }
-
-  hasCheckpoint(): boolean {
-    return false;
   }
 
   async start(_outDir: string, _resume: boolean, log: (line: string) => void): Promise<StartResult> {
@@ -115,7 +92,7 @@ export class BcTraining implements Learner {
     env.close();
     this.model = buildQNetwork(this.shape, this.actionCount, this.rng.seed());
     this.optimizer = tf.train.adam(config.learningRate);
-    return { step: 0, harness: { wallSeconds: 0, bestEvalReturn: null } };
+    return FRESH_START;
   }
 
   metrics(): Metrics {
@@ -128,7 +105,7 @@ export class BcTraining implements Learner {
     const model = this.model as tfl.LayersModel;
     const optimizer = this.optimizer as tf.Optimizer;
     while (this.current.step < config.totalSteps) {
-      if (this.current.step % 32 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.current.step % 32 === 0) await letSignalsIn();
       if (ctx.stopRequested()) return;
       const batch = new Float32Array(config.batchSize * data.size);
       const labels = new Int32Array(config.batchSize);
@@ -154,9 +131,8 @@ export class BcTraining implements Learner {
     // Nothing to resume from: a behaviour-cloning run is short, and its data is re-collected from the seed.
   }
 
-  async saveModel(dir: string): Promise<void> {
-    await saveModel(this.model as tfl.LayersModel, dir);
-    writeJsonAtomic(join(dir, 'config.json'), this.config);
+  protected deployedModel(): tfl.LayersModel {
+    return this.model as tfl.LayersModel;
   }
 
   policy(): Policy {
@@ -165,10 +141,6 @@ export class BcTraining implements Learner {
 
   agentFields(): Record<string, unknown> {
     return { teacher: this.teacherDescription };
-  }
-
-  backendName(): string {
-    return backendInfo().name;
   }
 
   renderCurve(log: TrainingLog): Buffer {

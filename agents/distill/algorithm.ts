@@ -1,9 +1,9 @@
 /** Defensive distillation's registry entry (agents/registry/algorithms.ts): schema, flags, resume config, training. */
-import { FieldError } from '../../src/core/errors.ts';
-import { defineAlgorithm } from '../training/algorithm.ts';
+import { defineAlgorithm, refuseObservationHook } from '../training/algorithm.ts';
+import { readRecordedConfig } from '../training/checkpointDir.ts';
 import { distillConfigSchema } from './config.ts';
 import { trainDistill } from './train.ts';
-import { readDistillCheckpointConfig } from './training.ts';
+import { DISTILL_CHECKPOINT_DIR } from './training.ts';
 
 export const distillAlgorithm = defineAlgorithm({
   name: 'distill',
@@ -14,9 +14,9 @@ export const distillAlgorithm = defineAlgorithm({
     { name: 'temperature', type: 'number', field: 'temperature', description: 'distillation temperature T (default 20; Papernot et al.: up to 100)' },
     { name: 'teacher-temperature', type: 'number', field: 'teacherTemperature', description: "temperature the teacher's logits are read at (default: 0.01 for DQN Q-values, 1 for policy logits)" },
   ],
-  recordedConfig: readDistillCheckpointConfig,
+  recordedConfig: (outDir) => readRecordedConfig(outDir, DISTILL_CHECKPOINT_DIR),
   train: async (config, outDir, options) => {
-    if (options.observationHook !== undefined) throw new FieldError('observationHook', 'distillation takes no training-observation hook');
+    refuseObservationHook(options, 'distillation');
     return trainDistill(config, outDir, { resume: options.resume, force: options.force, progress: options.progress });
   },
 });

@@ -3,18 +3,11 @@
  * model folder (the student at T = 1, agent.json with the teacher and temperatures, config.json,
  * training.csv, learning-curve.png) and OUT/checkpoint/ for resume.
  */
-import { runTraining } from '../training/harness.ts';
-import type { TrainingProgress } from '../training/progress.ts';
+import { runTraining, type HarnessOptions } from '../training/harness.ts';
 import type { DistillConfig } from './config.ts';
 import { DISTILL_CHECKPOINT_DIR, DistillTraining, type DistillTrainingOptions } from './training.ts';
 
-export interface DistillTrainOptions extends DistillTrainingOptions {
-  readonly resume?: boolean | undefined;
-  readonly force?: boolean | undefined;
-  readonly progress?: TrainingProgress | undefined;
-  readonly stopAfterSteps?: number | undefined;
-  readonly skipFinal?: boolean | undefined;
-}
+export interface DistillTrainOptions extends DistillTrainingOptions, Omit<HarnessOptions, 'checkpointDirs'> {}
 
 export async function trainDistill(config: DistillConfig, outDir: string, options: DistillTrainOptions = {}): Promise<{ readonly step: number; readonly stoppedBy: 'done' | 'interrupted' | 'limit'; readonly signal?: NodeJS.Signals; readonly meanReturn?: number }> {
   const learner = new DistillTraining(config, options);

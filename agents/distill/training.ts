@@ -19,24 +19,24 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { makeEnv, type EnvOptions } from '../../envs/index.ts';
 import { FieldError, FileError } from '../../src/core/errors.ts';
 import { writeJsonAtomic } from '../../src/core/files/atomicWrite.ts';
 import type { Env } from '../../src/core/gym/env.ts';
 import { renderLinePlot } from '../../src/core/plot/linePlot.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { adam } from '../../src/core/tensor/adam.ts';
-import { backendInfo } from '../../src/core/tensor/backend.ts';
 import { loadModel, loadOptimizer, saveModel, saveOptimizer } from '../../src/core/tensor/fileIO.ts';
 import { chainParameterGradients, traceChainNet, type ChainNet } from '../chainParameterGradient.ts';
-import { LayersPolicy } from '../layersPolicy.ts';
 import { loadPolicy, readAgentDescription } from '../loadPolicy.ts';
 import { buildQNetwork, type Architecture } from '../networks.ts';
 import { argmax, type Policy } from '../policy.ts';
 import { writeCheckpointDir } from '../training/checkpointDir.ts';
-import type { GradeSettings } from '../training/grade.ts';
-import { NonFiniteLossError, type Cadence, type HarnessState, type Learner, type Metrics, type RunContext, type StartResult } from '../training/learner.ts';
+import { finalGradeOnly } from '../training/grade.ts';
+import { FRESH_START, NonFiniteLossError, type HarnessState, type Learner, type Metrics, type RunContext, type StartResult } from '../training/learner.ts';
+import { LearnerBase } from '../training/learnerBase.ts';
+import { envFactoryFor, probeEnv, type EnvFactory } from '../training/learnerEnv.ts';
 import { RecentMean } from '../training/progress.ts';
+import { letSignalsIn } from '../training/stopSignals.ts';
 import type { TrainingLog } from '../training/trainingLog.ts';
 import { teacherShareAt, type DistillConfig } from './config.ts';
 import { distillationLoss } from './loss.ts';
@@ -47,7 +47,7 @@ export const DISTILL_TRAINING_COLUMNS = ['step', 'episodes', 'recentReturn', 'lo
 export interface DistillTrainingOptions {
   /** A teacher object instead of config.teacher's folder (library callers: any Policy). */
   readonly teacher?: Policy | undefined;
-  readonly makeEnv?: (() => Env<Float32Array>) | undefined;
+  readonly makeEnv?: EnvFactory | undefined;
 }
 
 interface DistillState {
@@ -107,18 +107,7 @@ function teacherArchitecture(dir: string): Architecture {
   throw new FieldError('architecture', `the teacher ${dir} uses '${name}', which a student Q-network cannot copy: set architecture to dqn2013, nature2015 or patch6`);
 }
 
-export class DistillTraining implements Learner {
-  readonly algorithm = 'distill';
-  readonly columns = DISTILL_TRAINING_COLUMNS;
-  readonly cadence: Cadence;
-  readonly grading: GradeSettings;
-  readonly title: string;
-  readonly envDescription: { readonly id: string; readonly options: unknown };
-  readonly totalSteps: number;
-
-  private readonly envFactory: () => Env<Float32Array>;
-  private readonly shape: [number, number, number];
-  private readonly actionCount: number;
+export class DistillTraining extends LearnerBase<DistillConfig> implements Learner {
   private teacher: Policy | undefined;
   private teacherDescription = '';
   /** The temperature the teacher's logits are read at (config.teacherTemperature, or by the teacher's kind). */
@@ -126,7 +115,6 @@ export class DistillTraining implements Learner {
   private student: tfl.LayersModel | undefined;
   private chain: ChainNet | undefined;
   private optimizer: tf.Optimizer | undefined;
-  private view: LayersPolicy | undefined;
   private dataset: Dataset;
   private rng: Rng;
   private recent = new RecentMean();
@@ -137,33 +125,24 @@ export class DistillTraining implements Learner {
   private episodeReturn = 0;
 
   constructor(
-    readonly config: DistillConfig,
+    config: DistillConfig,
     private readonly options: DistillTrainingOptions = {},
   ) {
-    this.envFactory = options.makeEnv ?? ((): Env<Float32Array> => makeEnv(config.env, config.envOptions as EnvOptions));
-    const probe = this.envFactory();
-    this.shape = probe.observationSpace.shape as unknown as [number, number, number];
-    this.actionCount = probe.actionSpace.n;
-    probe.close();
+    super(config, probeEnv(envFactoryFor(config, options.makeEnv)), {
+      algorithm: 'distill',
+      columns: DISTILL_TRAINING_COLUMNS,
+      cadence: { logEvery: config.logInterval, checkpointEvery: config.checkpointInterval, rowAtEnd: true },
+      grading: finalGradeOnly(config),
+      title: `Distillation (T = ${config.temperature}) on ${config.env}`,
+      totalSteps: config.totalSteps,
+      checkpointPath: DISTILL_CHECKPOINT_DIR,
+    });
     this.rng = Rng.fromSeed(config.seed);
     this.dataset = new Dataset(config.datasetSize, this.shape[0] * this.shape[1] * this.shape[2], this.actionCount);
-    this.totalSteps = config.totalSteps;
-    this.cadence = { logEvery: config.logInterval, checkpointEvery: config.checkpointInterval, rowAtEnd: true };
-    this.grading = { finalEpisodes: config.evalEpisodes, seed: 10_000 + config.seed, periodicEpisodes: 0, randomSeed: config.seed + 1 };
-    this.title = `Distillation (T = ${config.temperature}) on ${config.env}`;
-    this.envDescription = { id: config.env, options: config.envOptions };
   }
 
   get step(): number {
     return this.counters.step;
-  }
-
-  makeEnv(): Env<Float32Array> {
-    return this.envFactory();
-  }
-
-  hasCheckpoint(outDir: string): boolean {
-    return existsSync(join(outDir, DISTILL_CHECKPOINT_DIR));
   }
 
   private async loadTeacher(): Promise<{ architecture: Architecture }> {
@@ -191,7 +170,7 @@ export class DistillTraining implements Learner {
   async start(outDir: string, resume: boolean, log: (line: string) => void): Promise<StartResult> {
     const { config } = this;
     const { architecture } = await this.loadTeacher();
-    let harness: HarnessState = { wallSeconds: 0, bestEvalReturn: null };
+    let harness: HarnessState = FRESH_START.harness;
     if (!resume) {
       this.student = buildQNetwork(this.shape, this.actionCount, this.rng.seed(), architecture);
       this.optimizer = adam(config.learningRate);
@@ -285,7 +264,7 @@ export class DistillTraining implements Learner {
   async run(ctx: RunContext): Promise<void> {
     const { config } = this;
     while (this.counters.step < config.totalSteps) {
-      if (this.counters.step % 32 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.counters.step % 32 === 0) await letSignalsIn();
       if (ctx.stopRequested()) return;
       const share = teacherShareAt(config, this.counters.step);
       for (let i = 0; i < config.collectPerUpdate; i++) this.collect(share);
@@ -306,24 +285,18 @@ export class DistillTraining implements Learner {
     });
   }
 
-  async saveModel(dir: string): Promise<void> {
+  protected deployedModel(): tfl.LayersModel {
     // Deployed at T = 1: the student net as is, its raw logits.
-    await saveModel(this.student as tfl.LayersModel, dir);
-    writeJsonAtomic(join(dir, 'config.json'), this.config);
+    return this.student as tfl.LayersModel;
   }
 
   policy(): Policy {
-    if (this.view === undefined || this.view.model !== this.student) this.view = new LayersPolicy(this.student as tfl.LayersModel);
-    return this.view;
+    return this.policyOf(this.student as tfl.LayersModel);
   }
 
   agentFields(): Record<string, unknown> {
     const { temperature } = this.config;
     return { teacher: this.teacherDescription, temperature, teacherTemperature: this.teacherTemperature, deployedTemperature: 1, updates: this.counters.step, collectedStates: this.counters.collected };
-  }
-
-  backendName(): string {
-    return backendInfo().name;
   }
 
   renderCurve(log: TrainingLog): Buffer {
@@ -336,15 +309,5 @@ export class DistillTraining implements Learner {
     this.env?.close();
     this.student = undefined;
     this.optimizer = undefined;
-  }
-}
-
-/** The config a distillation run was trained with (resume without a config file). */
-export function readDistillCheckpointConfig(outDir: string): Record<string, unknown> {
-  const path = join(outDir, DISTILL_CHECKPOINT_DIR, 'config.json');
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  } catch {
-    throw new FileError(path, 'missing or corrupt: cannot resume');
   }
 }

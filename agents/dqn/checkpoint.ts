@@ -12,7 +12,7 @@ import { FieldError, FileError } from '../../src/core/errors.ts';
 import { adam } from '../../src/core/tensor/adam.ts';
 import { loadModel, loadOptimizer, saveModel, saveOptimizer } from '../../src/core/tensor/fileIO.ts';
 import { buildQNetwork } from '../networks.ts';
-import { writeCheckpointDir } from '../training/checkpointDir.ts';
+import { readRecordedConfig, writeCheckpointDir } from '../training/checkpointDir.ts';
 import type { DqnConfig } from './config.ts';
 import { DqnLearner } from './learner.ts';
 import { headOutputs, spreadQWeights } from './quantiles.ts';
@@ -119,11 +119,6 @@ export async function initFromModel(dir: string, nets: readonly tfl.LayersModel[
 }
 
 /** Reads the config a checkpoint was trained with (for resume without a config file). */
-export function readCheckpointConfig(outDir: string): unknown {
-  const path = join(outDir, CHECKPOINT_DIR, 'config.json');
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch {
-    throw new FileError(path, 'missing or corrupt: cannot resume');
-  }
+export function readCheckpointConfig(outDir: string): Record<string, unknown> {
+  return readRecordedConfig(outDir, CHECKPOINT_DIR);
 }

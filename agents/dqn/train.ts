@@ -3,30 +3,16 @@
  * harness (agents/training/harness.ts), which writes the model folder (model.json, weights.bin,
  * agent.json, config.json, training.csv, learning-curve.png) and OUT/checkpoint/ for resume.
  */
-import type { Env } from '../../src/core/gym/env.ts';
+import type { LearnerTrainOptions } from '../training/algorithm.ts';
 import { runTraining } from '../training/harness.ts';
-import type { ObservationHook } from '../training/observationHook.ts';
-import type { TrainingProgress } from '../training/progress.ts';
 import { CHECKPOINT_DIR, type DqnTrainingState } from './checkpoint.ts';
 import type { DqnConfig } from './config.ts';
 import { DqnTraining } from './training.ts';
 
 export { CHECKPOINT_DIR, SNAPSHOTS_DIR, loadDqnCheckpoint, readCheckpointConfig, saveDqnCheckpoint, type DqnTrainingState } from './checkpoint.ts';
 
-export interface DqnTrainOptions {
-  /** Continue from OUT/checkpoint/ (config is read from the checkpoint unless given). */
-  readonly resume?: boolean | undefined;
-  /** Replace a non-empty OUT that is not resumed instead of refusing. */
-  readonly force?: boolean | undefined;
-  readonly progress?: TrainingProgress | undefined;
-  /** Env factory override (tests use tiny envs that are not registered). */
-  readonly makeEnv?: (() => Env<Float32Array>) | undefined;
-  /** Stop after this many steps of this process (tests: simulate a kill). */
-  readonly stopAfterSteps?: number | undefined;
-  /** Skip the final 10-episode evaluation, random baseline and model folder (tests). */
-  readonly skipFinal?: boolean | undefined;
-  readonly observationHook?: ObservationHook | undefined;
-}
+/** `resume` continues from OUT/checkpoint/; `observationHook` perturbs acted-on or learned-from observations (training.ts). */
+export type DqnTrainOptions = LearnerTrainOptions;
 
 export interface DqnTrainResult {
   readonly state: DqnTrainingState;

@@ -10,29 +10,26 @@
  * epsilon). Either way the interrupted episode is abandoned and training restarts with the next
  * episode seed; counters and the RNG stream continue.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { makeEnv, type EnvOptions } from '../../envs/index.ts';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { FieldError } from '../../src/core/errors.ts';
 import type { Env } from '../../src/core/gym/env.ts';
-import { writeJsonAtomic } from '../../src/core/files/atomicWrite.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { adam } from '../../src/core/tensor/adam.ts';
-import { backendInfo } from '../../src/core/tensor/backend.ts';
-import { saveModel } from '../../src/core/tensor/fileIO.ts';
-import { LayersPolicy } from '../layersPolicy.ts';
 import { buildQNetwork } from '../networks.ts';
 import type { Policy } from '../policy.ts';
 import { writeAgentJson } from '../training/agentJson.ts';
 import { writeCheckpointDir } from '../training/checkpointDir.ts';
 import { clipReward } from '../training/clipReward.ts';
-import type { GradeSettings } from '../training/grade.ts';
-import { NonFiniteLossError, type Cadence, type HarnessState, type Learner, type Metrics, type RunContext, type StartResult } from '../training/learner.ts';
+import { FRESH_START, NonFiniteLossError, type HarnessState, type Learner, type Metrics, type RunContext, type StartResult } from '../training/learner.ts';
+import { LearnerBase } from '../training/learnerBase.ts';
+import { envFactoryFor, envShapeOf, type EnvFactory } from '../training/learnerEnv.ts';
 import { LifeLossTracker } from '../training/lifeLoss.ts';
 import { checkMemory } from '../training/memory.ts';
 import type { ObservationHook } from '../training/observationHook.ts';
 import { RecentMean } from '../training/progress.ts';
+import { letSignalsIn } from '../training/stopSignals.ts';
 import { DQN_TRAINING_COLUMNS } from '../training/trainingLog.ts';
 import { CHECKPOINT_DIR, initFromModel, loadDqnCheckpoint, makeLearner, saveDqnCheckpoint, SNAPSHOTS_DIR, type DqnTrainingState } from './checkpoint.ts';
 import { epsilonAt, learningRateAt, priorityBetaAt, type DqnConfig } from './config.ts';
@@ -44,7 +41,7 @@ import { hasSavedReplay, restoreReplay } from './replaySnapshot.ts';
 
 export interface DqnTrainingOptions {
   /** Env factory override (tests use tiny envs that are not registered). */
-  readonly makeEnv?: (() => Env<Float32Array>) | undefined;
+  readonly makeEnv?: EnvFactory | undefined;
   readonly observationHook?: ObservationHook | undefined;
 }
 
@@ -74,21 +71,10 @@ export function checkDefenseHook(config: Pick<DqnConfig, 'adversarialTraining' |
   if (config.saRegularizer !== null && hook?.worstCase === undefined) throw new FieldError('saRegularizer', `needs a worstCase hook: ${how}`);
 }
 
-export class DqnTraining implements Learner {
-  readonly algorithm = 'dqn';
-  readonly columns = DQN_TRAINING_COLUMNS;
-  readonly cadence: Cadence;
-  readonly grading: GradeSettings;
-  readonly title: string;
-  readonly envDescription: { readonly id: string; readonly options: unknown };
-  readonly totalSteps: number;
-
-  private readonly envFactory: () => Env<Float32Array>;
+export class DqnTraining extends LearnerBase<DqnConfig> implements Learner {
+  /** The env training steps: the one the shapes were read from. */
   private readonly env: Env<Float32Array>;
-  private readonly shape: [number, number, number];
-  private readonly actionCount: number;
   private learner: DqnLearner | undefined;
-  private policyView: LayersPolicy | undefined;
   private rng = Rng.fromSeed(0);
   private buffer: ReplayBuffer | undefined;
   private recent = new RecentMean();
@@ -97,32 +83,27 @@ export class DqnTraining implements Learner {
   private learnFrom = 0;
 
   constructor(
-    readonly config: DqnConfig,
+    config: DqnConfig,
     private readonly options: DqnTrainingOptions = {},
   ) {
-    this.envFactory = options.makeEnv ?? ((): Env<Float32Array> => makeEnv(config.env, config.envOptions as EnvOptions));
-    this.env = this.envFactory();
-    this.shape = this.env.observationSpace.shape as unknown as [number, number, number];
-    this.actionCount = this.env.actionSpace.n;
+    const factory = envFactoryFor(config, options.makeEnv);
+    const env = factory();
+    super(config, { factory, ...envShapeOf(env) }, {
+      algorithm: 'dqn',
+      columns: DQN_TRAINING_COLUMNS,
+      cadence: { logEvery: config.logInterval, checkpointEvery: config.checkpointInterval, evaluateEvery: config.evalInterval },
+      grading: { finalEpisodes: config.finalEvalEpisodes, seed: config.evalSeed, periodicEpisodes: config.evalEpisodes, randomSeed: config.seed + 1 },
+      title: `DQN on ${config.env}`,
+      totalSteps: config.totalSteps,
+      checkpointPath: CHECKPOINT_DIR,
+    });
+    this.env = env;
     checkDqnMemory(config, this.shape);
     checkDefenseHook(config, options.observationHook);
-    this.totalSteps = config.totalSteps;
-    this.cadence = { logEvery: config.logInterval, checkpointEvery: config.checkpointInterval, evaluateEvery: config.evalInterval };
-    this.grading = { finalEpisodes: config.finalEvalEpisodes, seed: config.evalSeed, periodicEpisodes: config.evalEpisodes, randomSeed: config.seed + 1 };
-    this.title = `DQN on ${config.env}`;
-    this.envDescription = { id: config.env, options: config.envOptions };
   }
 
   get step(): number {
     return this.counters.step;
-  }
-
-  makeEnv(): Env<Float32Array> {
-    return this.envFactory();
-  }
-
-  hasCheckpoint(outDir: string): boolean {
-    return existsSync(join(outDir, CHECKPOINT_DIR));
   }
 
   async start(outDir: string, resume: boolean, log: (line: string) => void): Promise<StartResult> {
@@ -144,7 +125,7 @@ export class DqnTraining implements Learner {
       this.learner = makeLearner(online, target, optimizer, config, this.shape, this.actionCount);
       this.learner.syncTarget();
       this.learnFrom = config.learningStarts;
-      return { step: 0, harness: { wallSeconds: 0, bestEvalReturn: null } };
+      return FRESH_START;
     }
     const { learner, state, spread } = await loadDqnCheckpoint(outDir, config, this.actionCount);
     this.learner = learner;
@@ -173,10 +154,12 @@ export class DqnTraining implements Learner {
   }
 
   policy(): Policy {
-    // A quantile learner folds its net into a plain Q-network on each call: view it afresh.
-    const network = this.net.policyNetwork();
-    if (this.policyView?.model !== network) this.policyView = new LayersPolicy(network);
-    return this.policyView;
+    // A quantile learner folds its net into a plain Q-network on each call: viewed afresh then.
+    return this.policyOf(this.net.policyNetwork());
+  }
+
+  protected deployedModel(): tfl.LayersModel {
+    return this.net.policyNetwork();
   }
 
   metrics(): Metrics {
@@ -218,8 +201,7 @@ export class DqnTraining implements Learner {
     let observation = resetEnv();
     let episodeReturn = 0;
     while (c.step < config.totalSteps) {
-      // The loop is synchronous between checkpoints; yielding now and then lets a signal handler run.
-      if (c.step % 64 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (c.step % 64 === 0) await letSignalsIn();
       if (ctx.stopRequested()) return;
       const epsilon = epsilonAt(config, c.step);
       const action = this.rng.chance(epsilon) ? this.rng.int(0, actionCount - 1) : greedy(observation);
@@ -263,17 +245,8 @@ export class DqnTraining implements Learner {
     await saveDqnCheckpoint(outDir, this.net, this.state(harness), this.config, this.config.saveReplay ? this.buffer : undefined);
   }
 
-  async saveModel(dir: string): Promise<void> {
-    await saveModel(this.net.policyNetwork(), dir);
-    writeJsonAtomic(join(dir, 'config.json'), this.config);
-  }
-
   agentFields(): Record<string, unknown> {
     return { updates: this.counters.updates };
-  }
-
-  backendName(): string {
-    return backendInfo().name;
   }
 
   /** A model folder of the online weights at this step, OUT/snapshots/step-N/, ungraded (grading costs minutes). */

@@ -1,6 +1,5 @@
 /** Model extraction's registry entry (agents/registry/algorithms.ts): `advgym train extract` and `advgym extract` both run it. */
-import { FieldError } from '../../src/core/errors.ts';
-import { defineAlgorithm } from '../training/algorithm.ts';
+import { defineAlgorithm, refuseObservationHook, refuseResume } from '../training/algorithm.ts';
 import { extractConfigSchema } from './config.ts';
 import { extractModel } from './train.ts';
 
@@ -17,8 +16,8 @@ export const extractAlgorithm = defineAlgorithm({
     { name: 'updates-per-round', type: 'number', integer: 'positive', field: 'updatesPerRound', description: 'cross-entropy updates per round (default 400)' },
   ],
   train: async (config, outDir, options) => {
-    if (options.resume === true) throw new FieldError('resume', 'extraction has no checkpoint to resume (the oracle\'s answers are not kept): start it again');
-    if (options.observationHook !== undefined) throw new FieldError('observationHook', 'extraction takes no training-observation hook');
+    refuseResume(options, 'extraction has no checkpoint to resume (the oracle\'s answers are not kept): start it again');
+    refuseObservationHook(options, 'extraction');
     const result = await extractModel(config, outDir, { force: options.force, progress: options.progress });
     return { step: config.rounds * config.updatesPerRound, stoppedBy: result.stoppedBy === 'done' ? 'done' : 'interrupted' };
   },

@@ -5,24 +5,21 @@
  * loaded here and split in two: the attacker gets a counting label oracle over its act() only,
  * the evaluator the held-out states of its own play.
  */
-import { makeEnv, type EnvOptions } from '../../envs/index.ts';
 import { FieldError } from '../../src/core/errors.ts';
-import type { Env } from '../../src/core/gym/env.ts';
 import { loadPolicy } from '../loadPolicy.ts';
 import type { Policy } from '../policy.ts';
-import { checkTrainingOut, runTraining } from '../training/harness.ts';
-import type { TrainingProgress } from '../training/progress.ts';
+import { checkTrainingOut, runTraining, type HarnessOptions } from '../training/harness.ts';
+import { envFactoryFor, type EnvFactory } from '../training/learnerEnv.ts';
 import { victimPlayStates } from './agreement.ts';
 import type { ExtractConfig } from './config.ts';
 import { countingOracle } from './oracle.ts';
 import { ExtractionTraining } from './training.ts';
 
-export interface ExtractOptions {
-  readonly force?: boolean | undefined;
-  readonly progress?: TrainingProgress | undefined;
+/** No `resume`: the oracle's answers are not kept, so extraction keeps no checkpoint. */
+export interface ExtractOptions extends Pick<HarnessOptions, 'force' | 'progress'> {
   /** A victim object instead of config.victim's folder (library callers, tests). */
   readonly victim?: Policy | undefined;
-  readonly makeEnv?: (() => Env<Float32Array>) | undefined;
+  readonly makeEnv?: EnvFactory | undefined;
 }
 
 export interface ExtractResult {
@@ -36,7 +33,7 @@ export interface ExtractResult {
 
 export async function extractModel(config: ExtractConfig, outDir: string, options: ExtractOptions = {}): Promise<ExtractResult> {
   checkTrainingOut(outDir, { force: options.force });
-  const envFactory = options.makeEnv ?? ((): Env<Float32Array> => makeEnv(config.env, config.envOptions as EnvOptions));
+  const envFactory = envFactoryFor(config, options.makeEnv);
   const victim = options.victim ?? (await loadPolicy(config.victim));
   const env = envFactory();
   try {

@@ -16,20 +16,18 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { join } from 'node:path';
-import { makeEnv, type EnvOptions } from '../../envs/index.ts';
-import { writeJsonAtomic } from '../../src/core/files/atomicWrite.ts';
 import type { Env } from '../../src/core/gym/env.ts';
 import { renderLinePlot } from '../../src/core/plot/linePlot.ts';
 import { Rng } from '../../src/core/rng.ts';
-import { backendInfo } from '../../src/core/tensor/backend.ts';
 import { adam, type FusedAdam } from '../../src/core/tensor/adam.ts';
-import { saveModel } from '../../src/core/tensor/fileIO.ts';
 import { LayersPolicy } from '../layersPolicy.ts';
 import { buildQNetwork } from '../networks.ts';
 import type { Policy } from '../policy.ts';
-import type { GradeSettings } from '../training/grade.ts';
-import { NonFiniteLossError, type Cadence, type Learner, type Metrics, type RunContext, type StartResult } from '../training/learner.ts';
+import { finalGradeOnly } from '../training/grade.ts';
+import { FRESH_START, NonFiniteLossError, type Learner, type Metrics, type RunContext, type StartResult } from '../training/learner.ts';
+import { LearnerBase } from '../training/learnerBase.ts';
+import { envFactoryFor, probeEnv, type EnvFactory } from '../training/learnerEnv.ts';
+import { letSignalsIn } from '../training/stopSignals.ts';
 import type { TrainingLog } from '../training/trainingLog.ts';
 import { agreement } from './agreement.ts';
 import type { ExtractConfig } from './config.ts';
@@ -49,7 +47,7 @@ export interface ExtractionOptions {
   readonly heldOut?: LabelledStates | undefined;
   /** What agent.json names as the victim (its folder). */
   readonly victimDescription?: string | undefined;
-  readonly makeEnv?: (() => Env<Float32Array>) | undefined;
+  readonly makeEnv?: EnvFactory | undefined;
 }
 
 /** Where the labelled points came from, in queries. */
@@ -66,20 +64,10 @@ export function roundBudget(queries: number, rounds: number, round: number): num
   return Math.floor(queries / rounds) + (round < queries % rounds ? 1 : 0);
 }
 
-export class ExtractionTraining implements Learner {
-  readonly algorithm = 'extract';
-  readonly columns = EXTRACT_TRAINING_COLUMNS;
-  readonly cadence: Cadence;
-  readonly grading: GradeSettings;
-  readonly title: string;
-  readonly envDescription: { readonly id: string; readonly options: unknown };
-  readonly totalSteps: number;
+export class ExtractionTraining extends LearnerBase<ExtractConfig> implements Learner {
   readonly curve: { queries: number; agreement: number; wallSeconds: number }[] = [];
   readonly sources: DataSources = { randomPlay: 0, jacobian: 0, substitutePlay: 0, oracleActed: 0 };
 
-  private readonly envFactory: () => Env<Float32Array>;
-  private readonly shape: [number, number, number];
-  private readonly actionCount: number;
   private readonly rng: Rng;
   private readonly data: LabelledStates;
   private model: tfl.LayersModel | undefined;
@@ -93,21 +81,19 @@ export class ExtractionTraining implements Learner {
   private current = { step: 0, loss: Number.NaN, accuracy: Number.NaN, agreement: Number.NaN };
 
   constructor(
-    readonly config: ExtractConfig,
+    config: ExtractConfig,
     private readonly options: ExtractionOptions,
   ) {
-    this.envFactory = options.makeEnv ?? ((): Env<Float32Array> => makeEnv(config.env, config.envOptions as EnvOptions));
-    const probe = this.envFactory();
-    this.shape = probe.observationSpace.shape as unknown as [number, number, number];
-    this.actionCount = probe.actionSpace.n;
-    probe.close();
+    super(config, probeEnv(envFactoryFor(config, options.makeEnv)), {
+      algorithm: 'extract',
+      columns: EXTRACT_TRAINING_COLUMNS,
+      cadence: { logEvery: config.updatesPerRound, checkpointEvery: Number.POSITIVE_INFINITY, rowAtEnd: true },
+      grading: finalGradeOnly(config),
+      title: `Model extraction on ${config.env}: agreement with the victim`,
+      totalSteps: config.rounds * config.updatesPerRound,
+    });
     this.rng = Rng.fromSeed(config.seed);
     this.data = new LabelledStates(config.queries, this.shape);
-    this.totalSteps = config.rounds * config.updatesPerRound;
-    this.cadence = { logEvery: config.updatesPerRound, checkpointEvery: Number.POSITIVE_INFINITY, rowAtEnd: true };
-    this.grading = { finalEpisodes: config.evalEpisodes, seed: 10_000 + config.seed, periodicEpisodes: 0, randomSeed: config.seed + 1 };
-    this.title = `Model extraction on ${config.env}: agreement with the victim`;
-    this.envDescription = { id: config.env, options: config.envOptions };
   }
 
   get step(): number {
@@ -116,14 +102,6 @@ export class ExtractionTraining implements Learner {
 
   get queries(): number {
     return this.options.oracle.queries;
-  }
-
-  makeEnv(): Env<Float32Array> {
-    return this.envFactory();
-  }
-
-  hasCheckpoint(): boolean {
-    return false;
   }
 
   async start(_outDir: string, _resume: boolean, log: (line: string) => void): Promise<StartResult> {
@@ -135,7 +113,7 @@ export class ExtractionTraining implements Learner {
     this.playEnv = this.envFactory();
     this.playObservation = this.resetPlay();
     log(`extracting ${this.options.victimDescription ?? 'the victim'} with ${config.queries} queries over ${config.rounds} rounds (λ ${config.lambda}, Jacobian share ${config.jacobianFraction})`);
-    return { step: 0, harness: { wallSeconds: 0, bestEvalReturn: null } };
+    return FRESH_START;
   }
 
   metrics(): Metrics {
@@ -156,7 +134,7 @@ export class ExtractionTraining implements Learner {
       this.gatherRound(round);
       const end = (round + 1) * config.updatesPerRound;
       while (this.current.step < end) {
-        if (this.current.step % 32 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.current.step % 32 === 0) await letSignalsIn();
         if (ctx.stopRequested()) return;
         this.update(this.current.step + 1 === end);
         if (this.current.step === end) this.measureAgreement(ctx.wallSeconds());
@@ -322,9 +300,8 @@ export class ExtractionTraining implements Learner {
     // Nothing to resume from: the oracle's answers are not kept, and asking again would spend queries twice.
   }
 
-  async saveModel(dir: string): Promise<void> {
-    await saveModel(this.model as tfl.LayersModel, dir);
-    writeJsonAtomic(join(dir, 'config.json'), this.config);
+  protected deployedModel(): tfl.LayersModel {
+    return this.model as tfl.LayersModel;
   }
 
   policy(): Policy {
@@ -364,10 +341,6 @@ export class ExtractionTraining implements Learner {
             agreementCurve: this.curve,
           }),
     };
-  }
-
-  backendName(): string {
-    return backendInfo().name;
   }
 
   renderCurve(log: TrainingLog): Buffer {

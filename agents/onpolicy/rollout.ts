@@ -16,7 +16,7 @@ import type { Rng } from '../../src/core/rng.ts';
 import { sampleFromLogits } from '../a3c/actorLearner.ts';
 import { clipReward } from '../training/clipReward.ts';
 import { LifeLossTracker } from '../training/lifeLoss.ts';
-import { logSoftmaxRow } from './categorical.ts';
+import { logSoftmaxRow } from '../categorical.ts';
 
 /** The acting network(s): policy logits [n, A] and values [n] for n observations. */
 export type BatchForward = (observations: Float32Array, count: number) => { logits: Float32Array; values: Float32Array };

@@ -3,22 +3,14 @@
  * the shared learner (training.ts) with the algorithm's updater, checkpoint recovery.
  */
 import { FieldError } from '../../src/core/errors.ts';
-import type { Env } from '../../src/core/gym/env.ts';
 import { initBackend } from '../../src/core/tensor/backend.ts';
-import type { AlgorithmTrainOptions, TrainOutcome } from '../training/algorithm.ts';
+import type { LearnerTrainOptions, TrainOutcome } from '../training/algorithm.ts';
 import { checkTrainingOut, runTraining, type HarnessResult } from '../training/harness.ts';
 import type { OnPolicyConfig } from './config.ts';
 import { CHECKPOINT_DIR, OnPolicyTraining } from './training.ts';
 import type { UpdaterFactory } from './updater.ts';
 
-export interface OnPolicyTrainOptions extends AlgorithmTrainOptions {
-  /** Env factory override (tests use tiny envs that are not registered). */
-  readonly makeEnv?: (() => Env<Float32Array>) | undefined;
-  /** Stop after this many steps of this process (tests: simulate a kill). */
-  readonly stopAfterSteps?: number | undefined;
-  /** Skip the final grade and model folder (tests). */
-  readonly skipFinal?: boolean | undefined;
-}
+export type OnPolicyTrainOptions = LearnerTrainOptions;
 
 export interface OnPolicyTrainResult extends HarnessResult {
   readonly learner: OnPolicyTraining<OnPolicyConfig>;

@@ -14,21 +14,20 @@
  * current episode as (seed, actions), so a resumed run continues bit for bit where the checkpoint
  * was (rollout.ts replays the episodes). Checkpoints fall on rollout boundaries.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeEnv, type EnvOptions } from '../../envs/index.ts';
-import { FieldError, FileError, UserError } from '../../src/core/errors.ts';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { FieldError, FileError } from '../../src/core/errors.ts';
 import { writeJsonAtomic } from '../../src/core/files/atomicWrite.ts';
 import type { Env } from '../../src/core/gym/env.ts';
 import { Rng } from '../../src/core/rng.ts';
-import { backendInfo } from '../../src/core/tensor/backend.ts';
-import { saveModel } from '../../src/core/tensor/fileIO.ts';
-import { LayersPolicy } from '../layersPolicy.ts';
 import type { Policy } from '../policy.ts';
 import { writeCheckpointDir } from '../training/checkpointDir.ts';
-import type { GradeSettings } from '../training/grade.ts';
-import { NonFiniteLossError, type Cadence, type HarnessState, type Learner, type Metrics, type RunContext, type StartResult } from '../training/learner.ts';
+import { FRESH_START, NonFiniteLossError, type HarnessState, type Learner, type Metrics, type RunContext, type StartResult } from '../training/learner.ts';
+import { LearnerBase } from '../training/learnerBase.ts';
+import { checkImageShape, envFactoryFor, probeEnv, type EnvFactory } from '../training/learnerEnv.ts';
 import { RecentMean } from '../training/progress.ts';
+import { letSignalsIn } from '../training/stopSignals.ts';
 import type { OnPolicyConfig } from './config.ts';
 import { generalizedAdvantages } from './gae.ts';
 import { RolloutBuffer, SyncRollout, type EpisodeRecord } from './rollout.ts';
@@ -53,23 +52,12 @@ export interface OnPolicyState {
 
 export interface OnPolicyTrainingOptions {
   /** Env factory override (tests use tiny envs that are not registered). */
-  readonly makeEnv?: (() => Env<Float32Array>) | undefined;
+  readonly makeEnv?: EnvFactory | undefined;
 }
 
-export class OnPolicyTraining<Config extends OnPolicyConfig> implements Learner {
-  readonly columns: readonly string[];
-  readonly cadence: Cadence;
-  readonly grading: GradeSettings;
-  readonly title: string;
-  readonly envDescription: { readonly id: string; readonly options: unknown };
-  readonly totalSteps: number;
-
-  private readonly envFactory: () => Env<Float32Array>;
-  private readonly inputShape: [number, number, number];
-  private readonly actionCount: number;
+export class OnPolicyTraining<Config extends OnPolicyConfig> extends LearnerBase<Config> implements Learner {
   private updater: OnPolicyUpdater | undefined;
   private rollout: SyncRollout | undefined;
-  private policyView: LayersPolicy | undefined;
   private rng = Rng.fromSeed(0);
   private recent = new RecentMean();
   private counters = { step: 0, episodes: 0, updates: 0 };
@@ -78,24 +66,22 @@ export class OnPolicyTraining<Config extends OnPolicyConfig> implements Learner 
   readonly timing = { rolloutSeconds: 0, updateSeconds: 0 };
 
   constructor(
-    readonly algorithm: string,
-    readonly config: Config,
+    algorithm: string,
+    config: Config,
     private readonly factory: UpdaterFactory<Config>,
     options: OnPolicyTrainingOptions = {},
   ) {
-    this.envFactory = options.makeEnv ?? ((): Env<Float32Array> => makeEnv(config.env, config.envOptions as EnvOptions));
-    const probe = this.envFactory();
-    const shape = probe.observationSpace.shape;
-    this.actionCount = probe.actionSpace.n;
-    probe.close();
-    if (shape.length !== 3) throw new UserError(`env ${config.env}: observation must be [H, W, k], got [${shape.join(', ')}]`);
-    this.inputShape = shape as unknown as [number, number, number];
-    this.columns = [...SHARED_COLUMNS, ...factory.columns];
-    this.totalSteps = config.totalSteps;
-    this.cadence = { logEvery: config.logEverySteps, checkpointEvery: config.checkpointEverySteps, evaluateEvery: config.evalEverySteps > 0 ? config.evalEverySteps : undefined, rowAtEnd: true };
-    this.grading = { finalEpisodes: config.evalEpisodes, seed: config.evalSeed, periodicEpisodes: config.periodicEvalEpisodes, randomSeed: config.seed + 1 };
-    this.title = `${algorithm.toUpperCase()} on ${config.env}: recent training return`;
-    this.envDescription = { id: config.env, options: config.envOptions };
+    const env = probeEnv(envFactoryFor(config, options.makeEnv));
+    checkImageShape(config.env, env.shape);
+    super(config, env, {
+      algorithm,
+      columns: [...SHARED_COLUMNS, ...factory.columns],
+      cadence: { logEvery: config.logEverySteps, checkpointEvery: config.checkpointEverySteps, evaluateEvery: config.evalEverySteps > 0 ? config.evalEverySteps : undefined, rowAtEnd: true },
+      grading: { finalEpisodes: config.evalEpisodes, seed: config.evalSeed, periodicEpisodes: config.periodicEvalEpisodes, randomSeed: config.seed + 1 },
+      title: `${algorithm.toUpperCase()} on ${config.env}: recent training return`,
+      totalSteps: config.totalSteps,
+      checkpointPath: join(CHECKPOINT_DIR, STATE_JSON),
+    });
   }
 
   get step(): number {
@@ -104,14 +90,6 @@ export class OnPolicyTraining<Config extends OnPolicyConfig> implements Learner 
 
   get updates(): number {
     return this.counters.updates;
-  }
-
-  makeEnv(): Env<Float32Array> {
-    return this.envFactory();
-  }
-
-  hasCheckpoint(outDir: string): boolean {
-    return existsSync(join(outDir, CHECKPOINT_DIR, STATE_JSON));
   }
 
   private makeEnvs(): Env<Float32Array>[] {
@@ -124,16 +102,16 @@ export class OnPolicyTraining<Config extends OnPolicyConfig> implements Learner 
     const describe = `${this.algorithm.toUpperCase()} on ${config.env}: ${config.numEnvs} envs x ${config.numSteps} steps per update, ${config.totalSteps} steps`;
     if (!resume) {
       this.rng = Rng.fromSeed(config.seed);
-      this.updater = this.factory.create(config, this.inputShape, this.actionCount, this.rng.seed());
+      this.updater = this.factory.create(config, this.shape, this.actionCount, this.rng.seed());
       this.rollout = new SyncRollout(this.makeEnvs(), rolloutOptions, this.rng, this.actionCount);
       log(describe);
-      return { step: 0, harness: { wallSeconds: 0, bestEvalReturn: null } };
+      return FRESH_START;
     }
     const dir = join(outDir, CHECKPOINT_DIR);
     const state = readState(join(dir, STATE_JSON), this.algorithm);
     if (state.episodesInProgress.length !== config.numEnvs) throw new FieldError('numEnvs', `${dir} was trained with ${state.episodesInProgress.length} envs, not ${config.numEnvs}`);
     if (state.step >= config.totalSteps) throw new FieldError('totalSteps', `${outDir} has already trained ${state.step} steps; ask for more than that to resume`);
-    this.updater = await this.factory.load(dir, config, this.inputShape, this.actionCount);
+    this.updater = await this.factory.load(dir, config, this.shape, this.actionCount);
     this.rng = Rng.fromState(state.rngState);
     this.recent = RecentMean.from(state.recentReturns);
     this.counters = { step: state.step, episodes: state.episodes, updates: state.updates };
@@ -150,11 +128,10 @@ export class OnPolicyTraining<Config extends OnPolicyConfig> implements Learner 
   async run(ctx: RunContext): Promise<void> {
     const { config } = this;
     const rollout = this.rollout as SyncRollout;
-    const buffer = new RolloutBuffer(config.numSteps, config.numEnvs, this.inputShape[0] * this.inputShape[1] * this.inputShape[2], this.actionCount);
+    const buffer = new RolloutBuffer(config.numSteps, config.numEnvs, this.shape[0] * this.shape[1] * this.shape[2], this.actionCount);
     const c = this.counters;
     while (c.step < config.totalSteps) {
-      // Lets a signal handler run between the synchronous iterations.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await letSignalsIn();
       if (ctx.stopRequested()) return;
       const progress = c.step / config.totalSteps;
       let at = performance.now();
@@ -199,14 +176,12 @@ export class OnPolicyTraining<Config extends OnPolicyConfig> implements Learner 
     });
   }
 
-  async saveModel(dir: string): Promise<void> {
-    await saveModel(this.net.policyModel, dir);
-    writeJsonAtomic(join(dir, 'config.json'), this.config);
+  protected deployedModel(): tfl.LayersModel {
+    return this.net.policyModel;
   }
 
   policy(): Policy {
-    if (this.policyView?.model !== this.net.policyModel) this.policyView = new LayersPolicy(this.net.policyModel);
-    return this.policyView;
+    return this.policyOf(this.net.policyModel);
   }
 
   /** The updater (tests and the bench reach its nets). */
@@ -216,10 +191,6 @@ export class OnPolicyTraining<Config extends OnPolicyConfig> implements Learner 
 
   agentFields(): Record<string, unknown> {
     return { updates: this.counters.updates, envs: this.config.numEnvs, stepsPerUpdate: this.config.numEnvs * this.config.numSteps, determinism: 'synchronous: the seed fixes the run bit for bit on one backend, resumes included' };
-  }
-
-  backendName(): string {
-    return backendInfo().name;
   }
 
   private disposed = false;
@@ -245,14 +216,4 @@ function readState(path: string, algorithm: string): OnPolicyState {
   }
   if (state.algorithm !== algorithm) throw new FileError(path, `holds a ${String(state.algorithm)} run, not ${algorithm}`);
   return state as OnPolicyState;
-}
-
-/** Reads the config a checkpoint was trained with (resume without a config file). */
-export function readCheckpointConfig(outDir: string): Record<string, unknown> {
-  const path = join(outDir, CHECKPOINT_DIR, 'config.json');
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  } catch {
-    throw new FileError(path, 'missing or corrupt: cannot resume');
-  }
 }

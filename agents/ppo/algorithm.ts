@@ -1,11 +1,9 @@
-/** PPO's registry entry (agents/registry/algorithms.ts): schema, flags, resume config, training. */
-import { defineAlgorithm } from '../training/algorithm.ts';
-import { outcomeOf, trainOnPolicy } from '../onpolicy/train.ts';
-import { readCheckpointConfig } from '../onpolicy/training.ts';
+/** PPO's registry entry (agents/registry/algorithms.ts): schema, flags, updater (the rest: onpolicy/algorithm.ts). */
+import { defineOnPolicyAlgorithm } from '../onpolicy/algorithm.ts';
 import { ppoConfigSchema } from './config.ts';
 import { ppoUpdaterFactory } from './updater.ts';
 
-export const ppoAlgorithm = defineAlgorithm({
+export const ppoAlgorithm = defineOnPolicyAlgorithm({
   name: 'ppo',
   description: 'PPO (Schulman et al. 2017): clipped surrogate, synchronous envs, GAE',
   schema: ppoConfigSchema,
@@ -15,7 +13,5 @@ export const ppoAlgorithm = defineAlgorithm({
     { name: 'epochs', type: 'number', integer: 'positive', field: 'epochs', description: 'passes over each rollout (default 3)' },
     { name: 'learning-rate', type: 'number', field: 'learningRate', description: 'Adam step size, annealed to 0 (default 2.5e-4)' },
   ],
-  backendField: 'backend',
-  recordedConfig: readCheckpointConfig,
-  train: async (config, outDir, options) => outcomeOf(await trainOnPolicy('ppo', config, ppoUpdaterFactory, outDir, options)),
+  updaterFactory: ppoUpdaterFactory,
 });

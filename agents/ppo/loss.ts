@@ -14,7 +14,7 @@
  * the closed form. Where min/max tie, the gradient follows the first argument, as tf's does.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { logSoftmaxRow } from '../onpolicy/categorical.ts';
+import { logSoftmaxRow } from '../categorical.ts';
 
 export interface PpoBatch {
   readonly actions: ArrayLike<number>;

@@ -4,8 +4,10 @@
  * from them; agents/ never imports yargs) and how to train it through the harness.
  */
 import type { z } from 'zod';
+import { FieldError } from '../../src/core/errors.ts';
+import type { HarnessOptions } from './harness.ts';
+import type { EnvFactory } from './learnerEnv.ts';
 import type { ObservationHook, ObservationHookModule } from './observationHook.ts';
-import type { TrainingProgress } from './progress.ts';
 
 export interface AlgorithmFlag {
   /** The flag without dashes, e.g. 'workers' for --workers. */
@@ -18,14 +20,17 @@ export interface AlgorithmFlag {
   readonly integer?: 'any' | 'positive';
 }
 
-export interface AlgorithmTrainOptions {
-  readonly resume?: boolean | undefined;
-  readonly force?: boolean | undefined;
-  readonly progress?: TrainingProgress | undefined;
+export interface AlgorithmTrainOptions extends Pick<HarnessOptions, 'resume' | 'force' | 'progress'> {
   /** The training-observation hook (adversarial training); learners that cannot take one refuse it. */
   readonly observationHook?: ObservationHook | undefined;
   /** The same hook for learners in worker threads (A3C): a module URL and JSON options; in-process learners ignore it. */
   readonly observationHookModule?: ObservationHookModule | undefined;
+}
+
+/** A learner's own train function's options (library callers, tests): the registry's, the harness's test seams and a tiny env. */
+export interface LearnerTrainOptions extends AlgorithmTrainOptions, Pick<HarnessOptions, 'stopAfterSteps' | 'skipFinal'> {
+  /** Env factory override (tests use tiny envs that are not registered). */
+  readonly makeEnv?: EnvFactory | undefined;
 }
 
 export interface TrainOutcome {
@@ -49,4 +54,14 @@ export interface Algorithm<Schema extends z.ZodType = z.ZodType> {
 /** Keeps the config type of one entry while the registry lists entries of different schemas. */
 export function defineAlgorithm<Schema extends z.ZodType>(algorithm: Algorithm<Schema>): Algorithm {
   return algorithm as unknown as Algorithm;
+}
+
+/** A learner without checkpoints refuses `resume` up front, saying why (the CLI shows it under --resume). */
+export function refuseResume(options: AlgorithmTrainOptions, why: string): void {
+  if (options.resume === true) throw new FieldError('resume', why);
+}
+
+/** A learner that cannot perturb its training observations refuses a hook rather than train undefended. */
+export function refuseObservationHook(options: AlgorithmTrainOptions, learner: string): void {
+  if (options.observationHook !== undefined) throw new FieldError('observationHook', `${learner} takes no training-observation hook`);
 }

@@ -8,8 +8,9 @@
  * - a kill between the two renames leaves no DIR, but `DIR.old-PID` (complete: it was a live
  *   checkpoint) and a complete `DIR.tmp-PID` (it has the marker): the newest complete copy becomes DIR.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { FileError } from '../../src/core/errors.ts';
 import { writeFileAtomic } from '../../src/core/files/atomicWrite.ts';
 
 /** Written last into a temp copy: its presence says every other file is already on disk. */
@@ -85,4 +86,14 @@ export function cleanStaleCheckpointCopies(dir: string): string[] {
   const stale = copiesOf(dir).filter((copy) => !processAlive(copy.pid));
   for (const copy of stale) rmSync(copy.path, { recursive: true, force: true });
   return stale.map((copy) => copy.path);
+}
+
+/** The config.json a learner keeps in OUT/`checkpointDir`/: the config a run was trained with (resume without a config file). */
+export function readRecordedConfig(outDir: string, checkpointDir: string): Record<string, unknown> {
+  const path = join(outDir, checkpointDir, 'config.json');
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch {
+    throw new FileError(path, 'missing or corrupt: cannot resume');
+  }
 }

@@ -21,6 +21,14 @@ export interface GradeSettings {
   readonly randomSeed: number;
 }
 
+/**
+ * The grade of a learner without periodic grades (A3C, BC, distillation, extraction): the final
+ * one only, on seeds from 10,000 + seed (far from its training episodes' seed + episode).
+ */
+export function finalGradeOnly(config: { readonly evalEpisodes: number; readonly seed: number }): GradeSettings {
+  return { finalEpisodes: config.evalEpisodes, seed: 10_000 + config.seed, periodicEpisodes: 0, randomSeed: config.seed + 1 };
+}
+
 export function periodicSeed(settings: GradeSettings): number {
   return settings.seed + settings.finalEpisodes;
 }

@@ -13,7 +13,6 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FieldError, UserError } from '../../src/core/errors.ts';
 import { writeFileAtomic } from '../../src/core/files/atomicWrite.ts';
-import type { Env } from '../../src/core/gym/env.ts';
 import { writeAgentJson, type Grade } from './agentJson.ts';
 import { cleanStaleCheckpointCopies, recoverCheckpointDir } from './checkpointDir.ts';
 import { describeGrade, gradePolicy, periodicSeed } from './grade.ts';
@@ -27,8 +26,11 @@ export const TRAINING_CSV = 'training.csv';
 export const LEARNING_CURVE_PNG = 'learning-curve.png';
 
 export interface HarnessOptions {
+  /** Continue from the learner's checkpoint in out (a learner without one refuses). */
   readonly resume?: boolean | undefined;
+  /** Replace a non-empty out that is not resumed instead of refusing. */
   readonly force?: boolean | undefined;
+  /** Where progress goes; default: a bar with ETA on a terminal, lines when piped. */
   readonly progress?: TrainingProgress | undefined;
   /** Stop after this many steps of this process (tests: simulate a kill). */
   readonly stopAfterSteps?: number | undefined;

@@ -62,6 +62,9 @@ export interface StartResult {
   readonly harness: HarnessState;
 }
 
+/** What start() returns for a run from scratch: step 0, no wall time yet, no grade yet. */
+export const FRESH_START: StartResult = { step: 0, harness: { wallSeconds: 0, bestEvalReturn: null } };
+
 export interface Learner {
   readonly algorithm: string;
   readonly totalSteps: number;

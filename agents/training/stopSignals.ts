@@ -41,3 +41,11 @@ export function watchStopSignals(onStop: (signal: NodeJS.Signals) => void = () =
 export function exitCodeOf(signal: NodeJS.Signals | undefined): number {
   return signal === undefined ? 0 : (EXIT_CODE[signal] ?? 1);
 }
+
+/**
+ * A learner's loop is synchronous between checkpoints: awaiting this now and then lets a pending
+ * SIGINT/SIGTERM handler run, so a stop is seen within a few iterations.
+ */
+export function letSignalsIn(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
+}

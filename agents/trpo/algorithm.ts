@@ -1,11 +1,9 @@
-/** TRPO's registry entry (agents/registry/algorithms.ts): schema, flags, resume config, training. */
-import { defineAlgorithm } from '../training/algorithm.ts';
-import { outcomeOf, trainOnPolicy } from '../onpolicy/train.ts';
-import { readCheckpointConfig } from '../onpolicy/training.ts';
+/** TRPO's registry entry (agents/registry/algorithms.ts): schema, flags, updater (the rest: onpolicy/algorithm.ts). */
+import { defineOnPolicyAlgorithm } from '../onpolicy/algorithm.ts';
 import { trpoConfigSchema } from './config.ts';
 import { trpoUpdaterFactory } from './updater.ts';
 
-export const trpoAlgorithm = defineAlgorithm({
+export const trpoAlgorithm = defineOnPolicyAlgorithm({
   name: 'trpo',
   description: 'TRPO (Schulman et al. 2015): natural-gradient steps within a KL trust region, synchronous envs, GAE',
   schema: trpoConfigSchema,
@@ -14,7 +12,5 @@ export const trpoAlgorithm = defineAlgorithm({
     { name: 'rollout-steps', type: 'number', integer: 'positive', field: 'numSteps', description: 'steps per env per update (default 256)' },
     { name: 'max-kl', type: 'number', field: 'maxKl', description: 'mean-KL trust region per update (default 0.01)' },
   ],
-  backendField: 'backend',
-  recordedConfig: readCheckpointConfig,
-  train: async (config, outDir, options) => outcomeOf(await trainOnPolicy('trpo', config, trpoUpdaterFactory, outDir, options)),
+  updaterFactory: trpoUpdaterFactory,
 });

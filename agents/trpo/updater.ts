@@ -20,7 +20,7 @@ import { loadModel, loadOptimizer, saveModel, saveOptimizer } from '../../src/co
 import { readFlatWeights, writeFlatWeights } from '../a3c/sharedParams.ts';
 import type { ChainNet } from '../chainParameterGradient.ts';
 import { buildPolicyNetwork, buildValueNetwork } from '../networks.ts';
-import { logSoftmaxRow, meanKl } from '../onpolicy/categorical.ts';
+import { logSoftmaxRow, meanKl } from '../categorical.ts';
 import { normalize } from '../onpolicy/gae.ts';
 import { chainNetOf, clipAndApply, forwardOutputs, parameterGradients, restoreExactAdamProducts, shuffled } from '../onpolicy/gradients.ts';
 import type { BatchForward, RolloutBuffer } from '../onpolicy/rollout.ts';

@@ -1,8 +1,8 @@
 /**
  * The categorical policy's per-row quantities from logits, in float64 (a few numbers per row, so
  * plain loops beat a dozen tiny tensor kernels): log-probabilities, probabilities, entropy, and the
- * KL divergence between two rows. Used by rollouts (log pi_old(a)) and the closed-form losses of
- * PPO and TRPO.
+ * KL divergence between two rows. Used by the on-policy rollouts (log pi_old(a)) and the
+ * closed-form losses of A3C, PPO and TRPO.
  */
 
 /** log softmax of logits[row * A .. row * A + A) into `out` (length A); returns the entropy. */
