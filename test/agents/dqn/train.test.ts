@@ -3,7 +3,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
-import { parseDqnConfig, type DqnConfigInput } from '../../../agents/dqn/config.ts';
 import { DqnLearner } from '../../../agents/dqn/learner.ts';
 import { PrioritizedReplayBuffer } from '../../../agents/dqn/prioritizedReplay.ts';
 import { loadDqnCheckpoint, saveDqnCheckpoint, trainDqn } from '../../../agents/dqn/train.ts';
@@ -18,6 +17,7 @@ import { initBackend } from '../../../src/core/tensor/backend.ts';
 import { loadModel } from '../../../src/core/tensor/fileIO.ts';
 import { assertNoGrowth } from '../../helpers/leakCheck.ts';
 import { tempDir } from '../../helpers/tempDir.ts';
+import { tinyDqnConfig } from './tinyConfig.ts';
 import { DOT_SHAPE, DotEnv } from './dotEnv.ts';
 
 await initBackend('wasm');
@@ -25,26 +25,6 @@ await initBackend('wasm');
 
 const quiet: TrainingProgress = { update: () => undefined, log: () => undefined, stop: () => undefined };
 
-// Sized for the learning test: 400 steps of batch 16 reach the optimum (+12) on seeds 0-3 where
-// random play scores about -1; more steps or bigger batches only cost time.
-const tinyConfig = (overrides: DqnConfigInput = {}) =>
-  parseDqnConfig({
-    env: 'Dot-v0',
-    totalSteps: 400,
-    bufferSize: 5_000,
-    learningStarts: 50,
-    trainFrequency: 1,
-    batchSize: 16,
-    gamma: 0.5,
-    learningRate: 1e-3,
-    targetUpdateInterval: 100,
-    epsilonDecaySteps: 250,
-    epsilonEnd: 0.05,
-    evalInterval: 100_000,
-    logInterval: 300,
-    checkpointInterval: 100_000,
-    ...overrides,
-  });
 
 for (const [variant, overrides] of [
   ['', {}],
@@ -53,7 +33,7 @@ for (const [variant, overrides] of [
 ] as const) {
   test(`DQN learns the tiny pixel env${variant}: greedy return clearly beats random play`, async () => {
     const out = tempDir('dqn');
-    const config = tinyConfig(overrides);
+    const config = tinyDqnConfig(overrides);
     await trainDqn(config, out, { makeEnv: () => new DotEnv(), progress: quiet, skipFinal: true });
     const { learner } = await loadDqnCheckpoint(out, config, 3);
     const greedy = evaluate(new LayersPolicy(learner.policyNetwork()), new DotEnv(), 10, 500);
@@ -69,7 +49,7 @@ for (const [variant, overrides] of [
 
 test('a checkpoint saved and loaded gives identical Q-values (online and target)', async () => {
   const out = tempDir('dqn');
-  const config = tinyConfig();
+  const config = tinyDqnConfig();
   const rng = Rng.fromSeed(4);
   const learner = new DqnLearner(buildQNetwork(DOT_SHAPE, 3, 1), buildQNetwork(DOT_SHAPE, 3, 2), tf.train.adam(1e-3), config);
   const state = { step: 7, episodes: 1, updates: 3, rngState: rng.state(), recentReturns: [1, 2], wallSeconds: 1, bestEvalReturn: null };
@@ -92,7 +72,7 @@ test('a checkpoint saved and loaded gives identical Q-values (online and target)
 
 test('a killed run resumes: counters, epsilon schedule and RNG continue from the checkpoint', async () => {
   const out = tempDir('dqn');
-  const config = tinyConfig({ totalSteps: 240, learningStarts: 48, trainFrequency: 4, logInterval: 60, evalInterval: 120, evalEpisodes: 2 });
+  const config = tinyDqnConfig({ totalSteps: 240, learningStarts: 48, trainFrequency: 4, logInterval: 60, evalInterval: 120, evalEpisodes: 2 });
   const first = await trainDqn(config, out, { makeEnv: () => new DotEnv(), progress: quiet, skipFinal: true, stopAfterSteps: 120 });
   assert.equal(first.stoppedBy, 'limit');
   assert.equal(first.state.step, 120);
@@ -123,7 +103,7 @@ test('a killed run resumes: counters, epsilon schedule and RNG continue from the
 
 test('a learning-rate schedule drives the optimizer, is logged, and a resumed run takes the rate from its config', async () => {
   const out = tempDir('dqn');
-  const config = tinyConfig({ totalSteps: 240, learningStarts: 48, trainFrequency: 4, logInterval: 60, learningRateEnd: 1e-4, learningRateDecayStart: 60 });
+  const config = tinyDqnConfig({ totalSteps: 240, learningStarts: 48, trainFrequency: 4, logInterval: 60, learningRateEnd: 1e-4, learningRateDecayStart: 60 });
   await trainDqn(config, out, { makeEnv: () => new DotEnv(), progress: quiet, skipFinal: true, stopAfterSteps: 120 });
   const saved = await loadDqnCheckpoint(out, config, 3);
   // The last update ran at step 120, halfway through the annealing from 1e-3 (step 60) to 1e-4 (step 240).
@@ -141,7 +121,7 @@ test('a learning-rate schedule drives the optimizer, is logged, and a resumed ru
 });
 
 test('no tensor leak over many updates', async () => {
-  const config = tinyConfig();
+  const config = tinyDqnConfig();
   const learner = new DqnLearner(buildQNetwork(DOT_SHAPE, 3, 1), buildQNetwork(DOT_SHAPE, 3, 2), tf.train.adam(1e-3), config);
   const buffer = new PrioritizedReplayBuffer(200, DOT_SHAPE, { alpha: config.priorityAlpha, epsilon: config.priorityEpsilon });
   const env = new DotEnv();
@@ -165,7 +145,7 @@ test('no tensor leak over many updates', async () => {
 
 test('SIGINT stops training with a checkpoint that --resume can continue', async () => {
   const out = tempDir('dqn');
-  const config = tinyConfig({ totalSteps: 100_000, learningStarts: 100_000 });
+  const config = tinyDqnConfig({ totalSteps: 100_000, learningStarts: 100_000 });
   setTimeout(() => process.emit('SIGINT'), 300);
   const result = await trainDqn(config, out, { makeEnv: () => new DotEnv(), progress: quiet, skipFinal: true });
   assert.equal(result.stoppedBy, 'interrupted');
@@ -184,7 +164,7 @@ test('a non-finite loss stops training with a one-line error and keeps the last 
       return ++this.steps === 130 ? { ...result, reward: Number.NaN } : result;
     }
   }
-  const config = tinyConfig({ totalSteps: 1_000, learningStarts: 50, trainFrequency: 1, checkpointInterval: 100 });
+  const config = tinyDqnConfig({ totalSteps: 1_000, learningStarts: 50, trainFrequency: 1, checkpointInterval: 100 });
   await assert.rejects(
     trainDqn(config, out, { makeEnv: () => new PoisonedEnv(), progress: quiet, skipFinal: true }),
     (error: unknown) => error instanceof UserError && /^dqn: loss became NaN at step \d+; stopped\. The last good checkpoint is in /.test(error.message),
@@ -196,7 +176,7 @@ test('a non-finite loss stops training with a one-line error and keeps the last 
 
 test('snapshots: a model folder of the online weights every snapshotInterval steps from snapshotStart on', async () => {
   const out = tempDir('dqn');
-  const config = tinyConfig({ totalSteps: 200, learningStarts: 50, snapshotInterval: 50, snapshotStart: 100 });
+  const config = tinyDqnConfig({ totalSteps: 200, learningStarts: 50, snapshotInterval: 50, snapshotStart: 100 });
   await trainDqn(config, out, { makeEnv: () => new DotEnv(), progress: quiet, skipFinal: true });
   const snapshots = join(out, 'snapshots');
   assert.deepEqual(readdirSync(snapshots).sort(), ['step-100', 'step-150', 'step-200']);
@@ -222,7 +202,7 @@ test('snapshots: a model folder of the online weights every snapshotInterval ste
 
 test('a plain checkpoint resumed with quantiles starts each quantile at its Q-value; the model files hold the folded, plain Q-network', async () => {
   const out = tempDir('dqn');
-  const plain = tinyConfig({ totalSteps: 120, learningStarts: 48, trainFrequency: 4 });
+  const plain = tinyDqnConfig({ totalSteps: 120, learningStarts: 48, trainFrequency: 4 });
   await trainDqn(plain, out, { makeEnv: () => new DotEnv(), progress: quiet, skipFinal: true });
   const x = tf.randomUniform([4, ...DOT_SHAPE], 0, 1, 'float32', 6);
   const before = await loadDqnCheckpoint(out, plain, 3);

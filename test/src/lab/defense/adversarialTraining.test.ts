@@ -19,7 +19,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
-import { parseDqnConfig } from '../../../../agents/dqn/config.ts';
+import { tinyDqnConfig } from '../../../agents/dqn/tinyConfig.ts';
 import { loadDqnCheckpoint, trainDqn } from '../../../../agents/dqn/train.ts';
 import { evaluate } from '../../../../agents/evaluate.ts';
 import { LayersPolicy } from '../../../../agents/layersPolicy.ts';
@@ -53,22 +53,9 @@ function heldOutStates(): tf.Tensor4D {
 
 /** Trains the tiny-env DQN recipe of test/agents/dqn/train.test.ts from seed 0, with `block` (null = plain). */
 async function trainOnDot(block: Partial<AdversarialTrainingConfig> | null): Promise<{ changeRate: number; greedyReturn: number }> {
-  const config = parseDqnConfig({
-    env: 'Dot-v0',
+  const config = tinyDqnConfig({
     seed: 0,
-    totalSteps: 400,
-    bufferSize: 5_000,
-    learningStarts: 50,
-    trainFrequency: 1,
-    batchSize: 16,
-    gamma: 0.5,
-    learningRate: 1e-3,
-    targetUpdateInterval: 100,
-    epsilonDecaySteps: 250,
-    epsilonEnd: 0.05,
-    evalInterval: 100_000,
     logInterval: 100_000,
-    checkpointInterval: 100_000,
     // eps ramps over steps 50-150, as SA_DQN ramps from its schedule start.
     adversarialTraining: block === null ? null : { attack: 'fgsm', eps: EPS, epsRampStart: 50, epsRampSteps: 100, ...block },
   });
