@@ -24,6 +24,9 @@ import { spawnActorLearner } from './spawn.ts';
 import { stallWatch } from './stallWatch.ts';
 import type { ObservationHookModule } from '../training/observationHook.ts';
 
+/** How often the main thread checks the run for a stall (stallWatch.ts needs the same period). */
+const WATCHDOG_TICK_MS = 1000;
+
 /** The run failed: a worker (workerIndex) threw, exited early or hit a NaN, or (undefined) it stalled. */
 export class A3cWorkerError extends Error {
   constructor(
@@ -113,7 +116,7 @@ export async function runA3c(options: A3cRunOptions): Promise<A3cRunResult> {
     let ready = 0;
     let readyAt = performance.now();
     let failure: A3cWorkerError | undefined;
-    const watch = stallWatch(startSteps, stallTimeoutMs, 1000, performance.now());
+    const watch = stallWatch(startSteps, stallTimeoutMs, WATCHDOG_TICK_MS, performance.now());
     let settled = false;
 
     const settle = (): void => {
@@ -152,7 +155,7 @@ export async function runA3c(options: A3cRunOptions): Promise<A3cRunResult> {
         fail(undefined, `no worker message and no env step for ${Math.round(stallTimeoutMs / 1000)} s; workers terminated`);
         threads.forEach((t) => void t.terminate());
       }
-    }, 1000);
+    }, WATCHDOG_TICK_MS);
 
     for (let index = 0; index < count; index++) {
       const setup: WorkerSetup = {
