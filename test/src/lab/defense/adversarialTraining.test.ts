@@ -7,7 +7,8 @@
  * FGSM l-inf on all frames; the plain run and each defended run take ~2-4 s):
  *   plain                                action-change rate 0.487  greedy return 12
  *   fgsm, where 'both', fraction 0.5     0.029                     12   (agents/dqn/presets/pong-advtrain.json's setting)
- *   fgsm, where 'learn', fraction 1      0.046                     11.8 (agents/a3c/presets/pong-advtrain.json's setting)
+ *   fgsm, where 'learn', fraction 1      0.046                     11.8 (the A3C preset's first setting; on the Pong A3C it collapsed, so
+ *                                                                         the A3C presets use 'act': agents/training/adversarialTraining.ts)
  * Seeds 1 and 2 ('learn', fraction 1): plain 0.708 / 0.708, defended 0.033 / 0.083.
  * Not asserted, but worth knowing: 'act' alone (fraction 1) gave 0.629, worse than plain, and
  * a greedy return of 8.4: acting on attacked observations without learning on them does not help here.
