@@ -19,11 +19,12 @@
  * and rounded or in float32, so this equals tf.train.adam's result on cpu and wasm bit for bit
  * (no fused multiply-add on either). The optimizer (src/core/tensor/adam.ts) owns b1^t and b2^t.
  */
-import { getKernel, registerKernel, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import { type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { AdamStepAttrs } from './adamAttrs.ts';
 import { simdAdamUpdate } from './adamSimd.ts';
+import { registerMissingKernels } from './registerMissing.ts';
 
 export type { AdamStepAttrs } from './adamAttrs.ts';
 
@@ -103,7 +104,5 @@ const CONFIGS: readonly KernelConfig[] = [
 
 /** Registers ADAM_STEP for wasm and cpu; idempotent, and independent of which backend is active. */
 export function registerAdamStepKernels(): void {
-  for (const config of CONFIGS) {
-    if (getKernel(config.kernelName, config.backendName) === undefined) registerKernel(config);
-  }
+  registerMissingKernels(CONFIGS);
 }

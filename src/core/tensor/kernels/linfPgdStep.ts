@@ -17,9 +17,10 @@
  * SIMD runner; where nothing registered them (the page), linfPgdStep runs the same tf ops.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { getKernel, registerKernel, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import { getKernel, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { registerMissingKernels } from './registerMissing.ts';
 
 export const LINF_PGD_STEP = 'AdvgymLinfPgdStep';
 
@@ -103,9 +104,7 @@ export function registerLinfPgdStepKernels(simd?: HeapLinfStep): void {
     { kernelName: LINF_PGD_STEP, backendName: 'wasm', kernelFunc: linfStepWasm(simd) as unknown as KernelFunc },
     { kernelName: LINF_PGD_STEP, backendName: 'cpu', kernelFunc: linfStepCpu as unknown as KernelFunc },
   ];
-  for (const config of configs) {
-    if (getKernel(config.kernelName, config.backendName) === undefined) registerKernel(config);
-  }
+  registerMissingKernels(configs);
 }
 
 /**

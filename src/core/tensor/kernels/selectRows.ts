@@ -9,9 +9,10 @@
  * selected row, so the results are the same.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { getKernel, registerKernel, util, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import { getKernel, util, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { registerMissingKernels } from './registerMissing.ts';
 
 export const SELECT_ROWS = 'AdvgymSelectRows';
 
@@ -62,9 +63,7 @@ const CONFIGS: readonly KernelConfig[] = [
 
 /** Registers SELECT_ROWS for wasm and cpu; idempotent, and independent of which backend is active. */
 export function registerSelectRowsKernels(): void {
-  for (const config of CONFIGS) {
-    if (getKernel(config.kernelName, config.backendName) === undefined) registerKernel(config);
-  }
+  registerMissingKernels(CONFIGS);
 }
 
 /**
