@@ -1,13 +1,12 @@
 /**
  * The synchronous on-policy learner PPO and TRPO share, as a Learner of the training harness
  * (agents/training/harness.ts): N envs in lockstep (rollout.ts), GAE(lambda) (gae.ts), then the
- * algorithm's update (updater.ts), repeated until totalSteps. Everything happens in this thread:
- * bench/onpolicy.ts measured where a PPO iteration's time goes on Pong (the rollout, env steps
- * plus batched forward passes, ~15%; the update's gradients ~85%), so splitting the envs over two
- * threads could save at most a few percent; and a synchronous data-parallel minibatch gradient
- * (two worker threads, 128 rows each) ran 0.79x (slower) beside one thread at load average 6 and
- * 0.84-0.99x at 12, since this process got under one core either way and the split costs ~16%
- * more CPU. On an idle machine it might pay: rerun bench/onpolicy.ts there before adding it.
+ * algorithm's update (updater.ts), repeated until totalSteps. The rollout and the update run in
+ * this thread: bench/onpolicy.ts measured where a PPO iteration's time goes on Pong (the rollout,
+ * env steps plus batched forward passes, ~13%; the update's gradients ~87%), so splitting the envs
+ * over two threads could save at most a few percent. The second core goes to the update instead:
+ * PPO's `gradientThreads: 2` (agents/ppo/gradientThread.ts) computes half of each minibatch's
+ * gradient in a worker thread; it pays on free cores and loses on cores other jobs hold.
  *
  * Checkpoints (OUT/checkpoint/, written atomically by checkpointDir.ts) hold the nets and
  * optimizer state (the updater's), the RNG state, counters, recent returns and every env's

@@ -12,6 +12,7 @@ export const ppoAlgorithm = defineOnPolicyAlgorithm({
     { name: 'rollout-steps', type: 'number', integer: 'positive', field: 'numSteps', description: 'steps per env per update (default 128)' },
     { name: 'epochs', type: 'number', integer: 'positive', field: 'epochs', description: 'passes over each rollout (default 3)' },
     { name: 'learning-rate', type: 'number', field: 'learningRate', description: 'Adam step size, annealed to 0 (default 2.5e-4)' },
+    { name: 'gradient-threads', type: 'number', integer: 'positive', field: 'gradientThreads', description: 'threads per minibatch gradient: 1, or 2 (a worker thread takes half; pays on free cores; default 1)' },
   ],
   updaterFactory: ppoUpdaterFactory,
 });

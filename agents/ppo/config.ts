@@ -37,6 +37,13 @@ export const ppoConfigSchema = z.strictObject({
   entropyCoef: z.number().min(0).default(0.01),
   /** Clip each minibatch gradient to this global l2 norm (CleanRL and baselines ppo2: 0.5). */
   maxGradNorm: z.number().gt(0).default(0.5),
+  /**
+   * Threads computing each minibatch gradient: 1 (this thread) or 2 (a worker thread takes half of
+   * every minibatch; gradientThread.ts). bench/onpolicy.ts: 1.60x per minibatch on 2 free cores,
+   * slower than 1 on cores other jobs hold. The sum order differs, so 1 and 2 give runs that agree
+   * in law, not bit for bit; each is deterministic under its seed. Default 1: models/pong-ppo's.
+   */
+  gradientThreads: z.int().min(1).max(2).default(1),
 });
 
 export type PpoConfigInput = z.input<typeof ppoConfigSchema>;

@@ -18,14 +18,36 @@ import { chainNetOf, clipAndApply, forwardOutputs, parameterGradients, restoreEx
 import type { BatchForward } from '../onpolicy/rollout.ts';
 import type { OnPolicyUpdater, Rollout, UpdateContext, UpdaterFactory } from '../onpolicy/updater.ts';
 import { annealFactor, type PpoConfig } from './config.ts';
-import { ppoLossGradient, type PpoLossTerms } from './loss.ts';
+import { PpoGradientThread } from './gradientThread.ts';
+import { ppoLossGradient, type PpoBatch, type PpoCoefficients, type PpoLossTerms } from './loss.ts';
 
 const MODEL_DIR = 'actor-critic';
+const TERM_KEYS = ['loss', 'policyLoss', 'valueLoss', 'entropy', 'approxKl', 'clipFraction'] as const;
+
+interface MinibatchRows {
+  readonly actions: Int32Array;
+  readonly oldLogProbs: Float32Array;
+  readonly advantages: Float32Array;
+  readonly returns: Float32Array;
+  readonly oldValues: Float32Array;
+}
+
+function rowsOf(batch: MinibatchRows, from: number, to: number): MinibatchRows {
+  return {
+    actions: batch.actions.subarray(from, to),
+    oldLogProbs: batch.oldLogProbs.subarray(from, to),
+    advantages: batch.advantages.subarray(from, to),
+    returns: batch.returns.subarray(from, to),
+    oldValues: batch.oldValues.subarray(from, to),
+  };
+}
 
 export const PPO_COLUMNS = ['loss', 'policyLoss', 'valueLoss', 'entropy', 'approxKl', 'clipFraction', 'gradientNorm', 'learningRate', 'clipRange'] as const;
 
 export class PpoUpdater implements OnPolicyUpdater {
   private readonly net: ChainNet;
+  /** The second thread of each minibatch gradient (config gradientThreads 2), else undefined. */
+  private readonly gradientThread: PpoGradientThread | undefined;
   readonly forward: BatchForward;
 
   constructor(
@@ -34,6 +56,7 @@ export class PpoUpdater implements OnPolicyUpdater {
     private readonly config: PpoConfig,
   ) {
     this.net = chainNetOf(model);
+    this.gradientThread = config.gradientThreads === 2 ? new PpoGradientThread(model, Math.ceil(config.minibatchSize / 2), config.network) : undefined;
     this.forward = (observations, count) => {
       const [logits, values] = forwardOutputs(model, observations, count) as [Float32Array, Float32Array];
       return { logits, values };
@@ -68,10 +91,7 @@ export class PpoUpdater implements OnPolicyUpdater {
           returns: pick(rollout.returns),
           oldValues: pick(buffer.values),
         };
-        const { terms, gradients } = parameterGradients<PpoLossTerms>(this.net, this.model, buffer.gather(batchRows), size, ([logits, values]) => {
-          const { dLogits, dValues, ...loss } = ppoLossGradient(logits as Float32Array, values as Float32Array, batch, coefficients);
-          return { terms: loss, gradients: [dLogits, dValues] };
-        });
+        const { terms, gradients } = this.minibatchGradient(buffer.gather(batchRows), batch, coefficients);
         sums.gradientNorm += clipAndApply(this.optimizer, this.net, gradients, config.maxGradNorm);
         for (const key of ['loss', 'policyLoss', 'valueLoss', 'entropy', 'approxKl', 'clipFraction'] as const) sums[key] += terms[key];
         minibatches++;
@@ -92,12 +112,44 @@ export class PpoUpdater implements OnPolicyUpdater {
     };
   }
 
+  /** The minibatch's loss terms and parameter gradients, in this thread or split with the gradient thread. */
+  private minibatchGradient(observations: Float32Array, batch: MinibatchRows, coefficients: PpoCoefficients): { terms: PpoLossTerms; gradients: tf.Tensor[] } {
+    const rows = batch.actions.length;
+    const own = (x: Float32Array, part: PpoBatch, n: number): { terms: PpoLossTerms; gradients: tf.Tensor[] } =>
+      parameterGradients<PpoLossTerms>(this.net, this.model, x, n, ([logits, values]) => {
+        const { dLogits, dValues, ...loss } = ppoLossGradient(logits as Float32Array, values as Float32Array, part, coefficients);
+        return { terms: loss, gradients: [dLogits, dValues] };
+      });
+    const helper = this.gradientThread;
+    if (helper === undefined || rows < 2) return own(observations, batch, rows);
+    // This thread takes the first `split` rows, the helper the rest, at the same weights; each
+    // part's loss is a mean over its rows, so the minibatch's is their row-weighted mean.
+    const split = Math.ceil(rows / 2);
+    const rowSize = observations.length / rows;
+    helper.begin(observations.subarray(split * rowSize), rowsOf(batch, split, rows), coefficients);
+    let mine: { terms: PpoLossTerms; gradients: tf.Tensor[] };
+    try {
+      mine = own(observations.subarray(0, split * rowSize), rowsOf(batch, 0, split), split);
+    } catch (error) {
+      tf.dispose(helper.end(this.net.variables.map((v) => v.shape as number[])).gradients);
+      throw error;
+    }
+    const theirs = helper.end(this.net.variables.map((v) => v.shape as number[]));
+    const a = split / rows;
+    const b = (rows - split) / rows;
+    const gradients = mine.gradients.map((g, i) => tf.tidy(() => tf.add(tf.mul(g, a), tf.mul(theirs.gradients[i] as tf.Tensor, b))));
+    tf.dispose([...mine.gradients, ...theirs.gradients]);
+    const terms = Object.fromEntries(TERM_KEYS.map((key) => [key, a * mine.terms[key] + b * theirs.terms[key]])) as unknown as PpoLossTerms;
+    return { terms, gradients };
+  }
+
   async save(dir: string): Promise<void> {
     await saveModel(this.model, join(dir, MODEL_DIR));
     await saveOptimizer(this.optimizer, dir);
   }
 
   dispose(): void {
+    this.gradientThread?.dispose();
     this.model.dispose();
     this.optimizer.dispose();
   }
