@@ -8,11 +8,10 @@
  * Control words (Int32): [0] job (IDLE, WORK, QUIT), [1] jobs finished (the updater waits on it;
  * 1 once the thread is ready, +1 per job), [2] 1 if the last job failed (its message in `error`).
  */
-import type { PpoBatch, PpoCoefficients, PpoLossTerms } from './loss.ts';
+import { PPO_LOSS_TERM_KEYS, type PpoBatch, type PpoCoefficients, type PpoLossTerms } from './loss.ts';
 
 export const JOB = { idle: 0, work: 1, quit: 2 } as const;
 export const CONTROL = { job: 0, finished: 1, failed: 2 } as const;
-const TERM_KEYS = ['loss', 'policyLoss', 'valueLoss', 'entropy', 'approxKl', 'clipFraction'] as const;
 const ERROR_BYTES = 2048;
 
 export interface GradientChannelBuffers {
@@ -65,7 +64,7 @@ export class GradientChannel {
         actions: shared(maxRows * 4),
         rowFloats: shared(4 * maxRows * 4),
         scalars: shared(5 * 8),
-        terms: shared(TERM_KEYS.length * 8),
+        terms: shared(PPO_LOSS_TERM_KEYS.length * 8),
         gradient: shared(parameterCount * 4),
         error: shared(ERROR_BYTES),
       },
@@ -111,12 +110,12 @@ export class GradientChannel {
   }
 
   writeTerms(terms: PpoLossTerms): void {
-    this.terms.set(TERM_KEYS.map((key) => terms[key]));
+    this.terms.set(PPO_LOSS_TERM_KEYS.map((key) => terms[key]));
   }
 
   readTerms(): PpoLossTerms {
-    const values = TERM_KEYS.map((_, k) => this.terms[k] as number);
-    return Object.fromEntries(TERM_KEYS.map((key, k) => [key, values[k]])) as unknown as PpoLossTerms;
+    const values = PPO_LOSS_TERM_KEYS.map((_, k) => this.terms[k] as number);
+    return Object.fromEntries(PPO_LOSS_TERM_KEYS.map((key, k) => [key, values[k]])) as unknown as PpoLossTerms;
   }
 
   writeError(message: string): void {

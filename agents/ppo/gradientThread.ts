@@ -36,8 +36,13 @@ export class PpoGradientThread {
   private finished = 0;
   private busy = false;
 
+  /**
+   * `shapes`: the parameter shapes in the order the thread's gradients come back (the chain net's
+   * variables, as the updater's own gradients).
+   */
   constructor(
     private readonly model: tfl.LayersModel,
+    private readonly shapes: readonly (readonly number[])[],
     maxRows: number,
     architecture: ActorCriticArchitecture,
   ) {
@@ -73,13 +78,13 @@ export class PpoGradientThread {
    * Waits for the job; returns its loss terms (means over its rows) and its parameter gradients
    * as tensors in the chain net's variable order (the caller owns them).
    */
-  end(shapes: readonly (readonly number[])[]): { terms: PpoLossTerms; gradients: tf.Tensor[] } {
+  end(): { terms: PpoLossTerms; gradients: tf.Tensor[] } {
     if (!this.busy) throw new Error('gradient thread: end() without begin()');
     this.waitFor(this.finished + 1);
     this.busy = false;
     if (Atomics.load(this.channel.control, CONTROL.failed) === 1) throw new Error(`gradient thread: ${this.channel.readError()}`);
     let offset = 0;
-    const gradients = shapes.map((shape) => {
+    const gradients = this.shapes.map((shape) => {
       const n = shape.reduce((a, b) => a * b, 1);
       const g = tf.tensor(this.channel.gradient.slice(offset, offset + n), shape as number[]);
       offset += n;

@@ -8,10 +8,10 @@ import { workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { writeFlatWeights } from '../a3c/sharedParams.ts';
 import { buildActorCritic, type ActorCriticArchitecture } from '../networks.ts';
-import { chainNetOf, parameterGradients } from '../onpolicy/gradients.ts';
+import { chainNetOf } from '../onpolicy/gradients.ts';
 import { initBackend, type BackendChoice } from '../../src/core/tensor/backend.ts';
 import { CONTROL, GradientChannel, JOB, type GradientChannelBuffers } from './gradientChannel.ts';
-import { ppoLossGradient, type PpoLossTerms } from './loss.ts';
+import { ppoParameterGradients } from './minibatchGradient.ts';
 
 export interface GradientWorkerSetup {
   readonly buffers: GradientChannelBuffers;
@@ -44,10 +44,7 @@ for (;;) {
   try {
     const job = channel.readJob(observationSize);
     writeFlatWeights(model, channel.weights);
-    const { terms, gradients } = parameterGradients<PpoLossTerms>(net, model, job.observations, job.rows, ([logits, values]) => {
-      const { dLogits, dValues, ...loss } = ppoLossGradient(logits as Float32Array, values as Float32Array, job.batch, job.coefficients);
-      return { terms: loss, gradients: [dLogits, dValues] };
-    });
+    const { terms, gradients } = ppoParameterGradients(net, model, job.observations, job.rows, job.batch, job.coefficients);
     let offset = 0;
     for (const g of gradients) {
       const data = g.dataSync();

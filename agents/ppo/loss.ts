@@ -32,6 +32,9 @@ export interface PpoCoefficients {
   readonly entropyCoef: number;
 }
 
+/** The loss terms ppoLossGradient returns, each a mean over its rows (the updater averages them, the gradient thread ships them). */
+export const PPO_LOSS_TERM_KEYS = ['loss', 'policyLoss', 'valueLoss', 'entropy', 'approxKl', 'clipFraction'] as const;
+
 export interface PpoLossTerms {
   readonly loss: number;
   readonly policyLoss: number;

@@ -14,15 +14,15 @@ import { FileError } from '../../src/core/errors.ts';
 import type { ChainNet } from '../chainParameterGradient.ts';
 import { buildActorCritic } from '../networks.ts';
 import { normalize } from '../onpolicy/gae.ts';
-import { chainNetOf, clipAndApply, forwardOutputs, parameterGradients, restoreExactAdamProducts, shuffled } from '../onpolicy/gradients.ts';
+import { chainNetOf, clipAndApply, forwardOutputs, restoreExactAdamProducts, shuffled } from '../onpolicy/gradients.ts';
 import type { BatchForward } from '../onpolicy/rollout.ts';
 import type { OnPolicyUpdater, Rollout, UpdateContext, UpdaterFactory } from '../onpolicy/updater.ts';
 import { annealFactor, type PpoConfig } from './config.ts';
 import { PpoGradientThread } from './gradientThread.ts';
-import { ppoLossGradient, type PpoBatch, type PpoCoefficients, type PpoLossTerms } from './loss.ts';
+import { PPO_LOSS_TERM_KEYS, type PpoCoefficients, type PpoLossTerms } from './loss.ts';
+import { ppoParameterGradients } from './minibatchGradient.ts';
 
 const MODEL_DIR = 'actor-critic';
-const TERM_KEYS = ['loss', 'policyLoss', 'valueLoss', 'entropy', 'approxKl', 'clipFraction'] as const;
 
 interface MinibatchRows {
   readonly actions: Int32Array;
@@ -56,7 +56,7 @@ export class PpoUpdater implements OnPolicyUpdater {
     private readonly config: PpoConfig,
   ) {
     this.net = chainNetOf(model);
-    this.gradientThread = config.gradientThreads === 2 ? new PpoGradientThread(model, Math.ceil(config.minibatchSize / 2), config.network) : undefined;
+    this.gradientThread = config.gradientThreads === 2 ? new PpoGradientThread(model, this.net.variables.map((v) => v.shape as number[]), Math.ceil(config.minibatchSize / 2), config.network) : undefined;
     this.forward = (observations, count) => {
       const [logits, values] = forwardOutputs(model, observations, count) as [Float32Array, Float32Array];
       return { logits, values };
@@ -93,7 +93,7 @@ export class PpoUpdater implements OnPolicyUpdater {
         };
         const { terms, gradients } = this.minibatchGradient(buffer.gather(batchRows), batch, coefficients);
         sums.gradientNorm += clipAndApply(this.optimizer, this.net, gradients, config.maxGradNorm);
-        for (const key of ['loss', 'policyLoss', 'valueLoss', 'entropy', 'approxKl', 'clipFraction'] as const) sums[key] += terms[key];
+        for (const key of PPO_LOSS_TERM_KEYS) sums[key] += terms[key];
         minibatches++;
         if (!Number.isFinite(terms.loss)) return { ...sums, loss: terms.loss };
       }
@@ -115,13 +115,8 @@ export class PpoUpdater implements OnPolicyUpdater {
   /** The minibatch's loss terms and parameter gradients, in this thread or split with the gradient thread. */
   private minibatchGradient(observations: Float32Array, batch: MinibatchRows, coefficients: PpoCoefficients): { terms: PpoLossTerms; gradients: tf.Tensor[] } {
     const rows = batch.actions.length;
-    const own = (x: Float32Array, part: PpoBatch, n: number): { terms: PpoLossTerms; gradients: tf.Tensor[] } =>
-      parameterGradients<PpoLossTerms>(this.net, this.model, x, n, ([logits, values]) => {
-        const { dLogits, dValues, ...loss } = ppoLossGradient(logits as Float32Array, values as Float32Array, part, coefficients);
-        return { terms: loss, gradients: [dLogits, dValues] };
-      });
     const helper = this.gradientThread;
-    if (helper === undefined || rows < 2) return own(observations, batch, rows);
+    if (helper === undefined || rows < 2) return ppoParameterGradients(this.net, this.model, observations, rows, batch, coefficients);
     // This thread takes the first `split` rows, the helper the rest, at the same weights; each
     // part's loss is a mean over its rows, so the minibatch's is their row-weighted mean.
     const split = Math.ceil(rows / 2);
@@ -129,17 +124,17 @@ export class PpoUpdater implements OnPolicyUpdater {
     helper.begin(observations.subarray(split * rowSize), rowsOf(batch, split, rows), coefficients);
     let mine: { terms: PpoLossTerms; gradients: tf.Tensor[] };
     try {
-      mine = own(observations.subarray(0, split * rowSize), rowsOf(batch, 0, split), split);
+      mine = ppoParameterGradients(this.net, this.model, observations.subarray(0, split * rowSize), split, rowsOf(batch, 0, split), coefficients);
     } catch (error) {
-      tf.dispose(helper.end(this.net.variables.map((v) => v.shape as number[])).gradients);
+      tf.dispose(helper.end().gradients);
       throw error;
     }
-    const theirs = helper.end(this.net.variables.map((v) => v.shape as number[]));
+    const theirs = helper.end();
     const a = split / rows;
     const b = (rows - split) / rows;
     const gradients = mine.gradients.map((g, i) => tf.tidy(() => tf.add(tf.mul(g, a), tf.mul(theirs.gradients[i] as tf.Tensor, b))));
     tf.dispose([...mine.gradients, ...theirs.gradients]);
-    const terms = Object.fromEntries(TERM_KEYS.map((key) => [key, a * mine.terms[key] + b * theirs.terms[key]])) as unknown as PpoLossTerms;
+    const terms = Object.fromEntries(PPO_LOSS_TERM_KEYS.map((key) => [key, a * mine.terms[key] + b * theirs.terms[key]])) as unknown as PpoLossTerms;
     return { terms, gradients };
   }
 
