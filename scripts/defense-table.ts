@@ -3,7 +3,7 @@
  * experiments/defense-pong-*.json configs (or any runs with the same kinds of conditions):
  *
  *   npx tsx scripts/defense-table.ts RUNFOLDER... [--victim MODEL_DIR ...] [--eps 0.00392,0.00784,0.01176]
- *     [--scope newest|all] [--out FILE.md]
+ *     [--scope newest|all] [--out FILE.md] [--plot FILE.png]
  *
  * --victim adds a row for a model even when no run folder holds it yet (its cells 'pending'), on
  * the env of its agent.json: the docs' skeleton while the defense configs have not run.
@@ -11,7 +11,8 @@
  * model's config.json, agent.json and STATUS.md; columns clean and, per ε of --eps (default 1, 2
  * and 3 grey levels), white-box FGSM, white-box PGD-10, the best transfer attack (the transfer
  * condition, any substitute or attack, with the lowest mean) and random noise; each cell the mean
- * return ± the half-width of its 95% t-interval (summary.json's ci95). Then per victim: every ε
+ * return ± the half-width of its 95% t-interval (summary.json's ci95; '—' where the victim's runs
+ * have no such condition, 'pending' while it has no run). Then per victim: every ε
  * the runs hold, and one line saying whether a transferred attack beats every white-box attack at
  * the same ε (the audit's CI-aware rule, src/lab/audit/flags.ts `beats`: the intervals do not
  * overlap), which is the seed's lesson about gradient masking.
@@ -22,12 +23,15 @@
  * of --scope (default 'newest', the threat model of every defense-pong config); anything else is
  * listed as not tabled. Two runs
  * giving the same cell is an error: pass one of them. Prints the Markdown, or writes it to --out.
+ * --plot draws white-box PGD-10's mean return against ε (log axis, every ε the runs hold, 95% CI
+ * bands), one line per victim: the curve Huang et al. drew for FGSM, for the defended models.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { UserError } from '../src/core/errors.ts';
 import { writeFileAtomic } from '../src/core/files/atomicWrite.ts';
 import { checkOutputFile } from '../src/core/files/outputPath.ts';
+import { renderLinePlot } from '../src/core/plot/linePlot.ts';
 import { readJsonObject } from '../src/core/files/readJsonObject.ts';
 import { beats } from '../src/lab/audit/flags.ts';
 import { parseExperiment, type AttackCondition } from '../src/lab/experiment/config.ts';
@@ -37,7 +41,7 @@ import type { ConditionSummary } from '../src/lab/experiment/runner.ts';
 type Kind = 'clean' | 'fgsm' | 'pgd10' | 'transfer' | 'random';
 const KIND_HEADINGS: Record<Exclude<Kind, 'clean'>, string> = { fgsm: 'FGSM', pgd10: 'PGD-10', transfer: 'best transfer', random: 'random' };
 const DEFAULT_EPS = [0.00392, 0.00784, 0.01176];
-const USAGE = 'npx tsx scripts/defense-table.ts RUNFOLDER... [--victim MODEL_DIR ...] [--eps 0.00392,0.00784,0.01176] [--scope newest|all] [--out FILE.md]';
+const USAGE = 'npx tsx scripts/defense-table.ts RUNFOLDER... [--victim MODEL_DIR ...] [--eps 0.00392,0.00784,0.01176] [--scope newest|all] [--out FILE.md] [--plot FILE.png]';
 
 interface Cell {
   readonly kind: Kind;
@@ -146,7 +150,8 @@ function typicalEpisodes(row: VictimRows): number {
 }
 
 function showCell(cell: Cell | undefined, row: VictimRows, withNote = true): string {
-  if (cell === undefined) return 'pending';
+  // A victim with runs but no cell here was not measured there (a -huang config runs no transfer).
+  if (cell === undefined) return row.runs.size === 0 ? 'pending' : '—';
   const n = cell.episodes === typicalEpisodes(row) ? '' : ` (n=${cell.episodes})`;
   const note = withNote && cell.note !== '' ? (cell.kind === 'transfer' ? ` (${cell.note})` : cell.note) : '';
   return `${fmt(cell.mean)} ± ${cell.ci95.toFixed(1)}${note}${n}`;
@@ -187,7 +192,7 @@ function maskingLine(row: VictimRows): string {
 function render(rows: readonly VictimRows[], tableEps: readonly number[], scope: string): string {
   const kinds = ['fgsm', 'pgd10', 'transfer', 'random'] as const;
   const lines: string[] = [
-    `Mean return ± half-width of the 95% t-interval; l∞ ε in [0,1] pixel units, ${scope === 'all' ? 'every frame of the stack' : 'the newest frame'} perturbed at every step; FGSM and PGD-10 white-box, cross-entropy loss; best transfer: the lowest mean over the transfer conditions (attack@substitute).`,
+    `Mean return ± half-width of the 95% t-interval; l∞ ε in [0,1] pixel units, ${scope === 'all' ? 'every frame of the stack' : 'the newest frame'} perturbed at every step; FGSM and PGD-10 white-box, cross-entropy loss; best transfer: the lowest mean over the transfer conditions (attack@substitute); —: not measured at that ε; pending: no run of the victim yet.`,
     '',
   ];
   const header = ['victim', 'clean', ...tableEps.flatMap((e) => kinds.map((k) => `${KIND_HEADINGS[k]} ${epsLabel(e)}`))];
@@ -213,6 +218,21 @@ function render(rows: readonly VictimRows[], tableEps: readonly number[], scope:
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
+/** PGD-10 (white-box) mean return vs ε, one line per victim with its CI band. */
+function pgdPlot(rows: readonly VictimRows[]): Buffer {
+  const series = rows.map((row) => {
+    const cells = row.cells.filter((c) => c.kind === 'pgd10').sort((a, b) => a.eps - b.eps);
+    return {
+      name: rowName(row, rows),
+      x: cells.map((c) => c.eps),
+      y: cells.map((c) => c.mean),
+      lower: cells.map((c) => c.mean - c.ci95),
+      upper: cells.map((c) => c.mean + c.ci95),
+    };
+  });
+  return renderLinePlot({ title: 'White-box PGD-10: mean return vs l∞ ε (95% CI)', xLabel: 'ε (l∞, [0,1] pixels; log scale)', yLabel: 'mean return', series, logX: true, width: 900, height: 560 });
+}
+
 function main(): void {
   const args = process.argv.slice(2);
   const flags = new Map<string, string>();
@@ -220,12 +240,12 @@ function main(): void {
   const victims: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
-    if (arg === '--eps' || arg === '--out' || arg === '--victim' || arg === '--scope') {
+    if (arg === '--eps' || arg === '--out' || arg === '--victim' || arg === '--scope' || arg === '--plot') {
       const value = args[++i];
       if (value === undefined) throw new UserError(`${arg}: needs a value`);
       if (arg === '--victim') victims.push(value.replace(/\/+$/, ''));
       else flags.set(arg, value);
-    } else if (arg.startsWith('--')) throw new UserError(`${arg}: unknown flag (flags: --eps, --out, --victim, --scope)`);
+    } else if (arg.startsWith('--')) throw new UserError(`${arg}: unknown flag (flags: --eps, --out, --victim, --scope, --plot)`);
     else dirs.push(arg);
   }
   if (dirs.length === 0 && victims.length === 0) throw new UserError(`usage: ${USAGE}`);
@@ -235,6 +255,8 @@ function main(): void {
   if (scope !== 'newest' && scope !== 'all') throw new UserError(`--scope: 'newest' or 'all', got '${scope}'`);
   const out = flags.get('--out');
   if (out !== undefined) checkOutputFile(out, '--out');
+  const plot = flags.get('--plot');
+  if (plot !== undefined) checkOutputFile(plot, '--plot');
   const rows = new Map<string, VictimRows>();
   for (const victim of victims) {
     // Its row on the env it was trained on (what the defense configs use), pending until a run fills it.
@@ -246,6 +268,7 @@ function main(): void {
   const markdown = render([...rows.values()], tableEps, scope);
   if (out === undefined) process.stdout.write(markdown);
   else writeFileAtomic(out, markdown);
+  if (plot !== undefined) writeFileAtomic(plot, pgdPlot([...rows.values()]));
 }
 
 try {

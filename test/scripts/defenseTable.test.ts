@@ -5,11 +5,12 @@
  * models/pong-a3c as the substitute, 2 matches to 1 point. The table's cells must be the run's
  * summary.json figures; the gradient-masking line must say "No" on the run as it is and "Yes" on
  * a copy whose transfer cell is made to beat the white-box ones; two runs giving the same cell, and
- * a folder that is not a run, are one-line errors (exit 2); --victim adds a pending row.
+ * a folder that is not a run, are one-line errors (exit 2); --victim adds a pending row; a cell no
+ * run of a victim holds is '—'; --plot writes a PNG, and a bad --plot path writes nothing.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { tempDir } from '../helpers/tempDir.ts';
@@ -89,6 +90,26 @@ test('defense-table reads a real run folder: cells from summary.json, the maskin
   assert.match(yes.stdout, /\*\*pong-dqn\*\* \(`models\/pong-dqn`, Pong-v0 \{\}, no run yet\): net patch6; QR-DQN \(32 quantiles\); 1,725,000 steps/);
   assert.match(yes.stdout, /Transfer beats white-box\? \*\*Yes\*\* at 1 of 2 ε: .*ε 0\.05: transfer fgsm@pong-a3c −1\.0 ± 0\.1 vs PGD-10 0\.0 ± 0\.1/);
   assert.match(masking, /\*\*No\*\*: at none of the 2 ε/, 'on the real run (2 matches to 1 point) no transfer attack beats white-box by non-overlapping CIs');
+
+  // A run without the transfer cell at 1/255 (a -huang config runs none): that cell is '—', not 'pending'.
+  const partial = join(dir, 'partial');
+  cpSync(runDir, partial, { recursive: true });
+  const withoutTransfer = { conditions: summary.conditions.filter((c) => c.label !== 'transfer-fgsm@pong-a3c linf eps=0.00392 transfer') };
+  writeFileSync(join(partial, 'summary.json'), JSON.stringify(withoutTransfer));
+  const dash = table(partial, '--eps', EPS.join(','));
+  assert.equal(dash.status, 0, dash.stderr);
+  assert.equal((dash.stdout.split('\n').find((l) => l.startsWith('| pong-bc |')) as string).split(' | ')[4], '—');
+
+  // --plot: a real PNG of PGD-10 against ε; a folder given as --plot is refused before --out is written.
+  const png = join(dir, 'pgd10.png');
+  const plotted = table(runDir, '--plot', png);
+  assert.equal(plotted.status, 0, plotted.stderr);
+  assert.equal(readFileSync(png).subarray(1, 4).toString('latin1'), 'PNG');
+  const md = join(dir, 'table.md');
+  const badPlot = table(runDir, '--out', md, '--plot', dir);
+  assert.equal(badPlot.status, 2);
+  assert.match(badPlot.stderr.trim(), /^defense-table: --plot: .* is a folder; give a file path$/);
+  assert.equal(existsSync(md), false, 'nothing written when --plot is bad');
 
   const twice = table(runDir, edited);
   assert.equal(twice.status, 2);
