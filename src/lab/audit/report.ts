@@ -117,16 +117,27 @@ export function auditCsv(result: AuditResult): string {
   return `${[CSV_COLUMNS.join(','), ...rows.map((r) => r.map(String).join(','))].join('\n')}\n`;
 }
 
-export function auditPlot(result: AuditResult): Buffer {
-  const series: LineSeries[] = attackOrder(result).map((attack) => {
+/*
+ * An audit draws up to a dozen attack lines: more than one palette's worth. Okabe-Ito without its
+ * black (black is the per-episode minimum's alone), then Paul Tol's muted colours (Okabe-Ito's
+ * yellow last: it is faint on white); transfer and
+ * random lines are dashed, so even a repeated colour is told apart by its style.
+ */
+const AUDIT_COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#882255', '#44AA99', '#999933', '#332288', '#117733', '#F0E442'];
+
+/** The plot's lines: one per attack (CI band), the per-episode minimum, clean and worst. */
+export function auditPlotSeries(result: AuditResult): LineSeries[] {
+  const series: LineSeries[] = attackOrder(result).map((attack, index) => {
     const points = result.cells.filter((c) => c.attack === attack).sort((a, b) => a.eps - b.eps);
+    const category = points[0]?.category;
     return {
       name: attack,
       x: points.map((p) => p.eps),
       y: points.map((p) => p.mean),
       lower: points.map((p) => p.mean - p.ci95),
       upper: points.map((p) => p.mean + p.ci95),
-      ...(attack === 'random' ? { dashed: true } : {}),
+      color: AUDIT_COLOURS[index % AUDIT_COLOURS.length] as string,
+      ...(category === 'random' || category === 'transfer' ? { dashed: true } : {}),
     };
   });
   const lo = Math.min(...result.eps);
@@ -134,12 +145,16 @@ export function auditPlot(result: AuditResult): Buffer {
   series.push({ name: 'per-episode min', x: result.rows.map((r) => r.eps), y: result.rows.map((r) => r.perEpisodeMin.mean), color: '#000000', lineWidth: 3 });
   series.push({ name: 'clean', x: [lo, hi], y: [result.clean.mean, result.clean.mean], dashed: true, points: false, color: '#777777' });
   series.push({ name: 'worst', x: [lo, hi], y: [result.worstReturn, result.worstReturn], dashed: true, points: false, color: '#bbbbbb' });
+  return series;
+}
+
+export function auditPlot(result: AuditResult): Buffer {
   return renderLinePlot({
     title: `audit of ${result.victim}: ${result.env.id}, return vs eps (l∞), mean ± 95% CI over ${result.episodes} episodes`,
     xLabel: 'eps (l∞, [0,1] pixel units, log scale)',
     yLabel: 'episode return',
     logX: true,
-    series,
+    series: auditPlotSeries(result),
   });
 }
 
