@@ -221,6 +221,16 @@ export function roundExperiments(plan: AuditPlan, round: number, eps: readonly n
   return [own, ...transfer].filter((e): e is PlannedExperiment => e !== undefined);
 }
 
+/** The plan's own eps, ascending, each once: round 0's eps and the sweep's base. */
+export function baseEps(plan: AuditPlan): number[] {
+  return [...new Set(plan.eps)].sort((a, b) => a - b);
+}
+
+/** Round 0: the clean condition and every attack of the first round (firstRoundAttacks) at the plan's eps. */
+export function firstRoundExperiments(plan: AuditPlan): PlannedExperiment[] {
+  return roundExperiments(plan, 0, baseEps(plan), true, firstRoundAttacks(plan));
+}
+
 /**
  * The next eps of the sweep: the smallest eps0·2^k above every eps run so far, k <= maxDoublings,
  * at most 1 (l∞ in [0,1]); undefined when the cap is reached.

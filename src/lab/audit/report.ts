@@ -68,6 +68,8 @@ export interface AuditRunInfo {
   readonly workers: number;
   /** Run folders of the generated experiments, relative to the audit folder. */
   readonly experiments: readonly string[];
+  /** With --resume: the experiments found in the folder (finished, or finished from their saved units). */
+  readonly resumed?: readonly string[];
 }
 
 export function reportMarkdown(result: AuditResult, info: AuditRunInfo): string {
@@ -78,7 +80,7 @@ export function reportMarkdown(result: AuditResult, info: AuditRunInfo): string 
   return `# advgym audit: ${result.victim}
 
 - command: \`${info.command}\`
-- started ${info.startedAt}, ${fixed(info.wallSeconds, 0)} s on ${info.workers} worker thread(s)
+- started ${info.startedAt}, ${fixed(info.wallSeconds, 0)} s on ${info.workers} worker thread(s)${info.resumed === undefined ? '' : ` (a resumed audit: this invocation's time; ${info.resumed.length} experiment(s) found in the folder and reused)`}
 - env: ${result.env.id} ${JSON.stringify(result.env.options)}; ${result.episodes} episodes per condition, seed ${result.seed} (episode i resets with seed + i in every condition)
 - returns: worst ${result.worstReturn}, best ${result.bestReturn}; "reaches the worst" = mean <= ${fixed(result.reachLevel)} (within ${REACH_FRACTION * 100}% of the range)
 - clean: ${cell(result.clean.mean, result.clean.ci95)}

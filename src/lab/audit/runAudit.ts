@@ -10,7 +10,7 @@ import type { ExperimentConfig } from '../experiment/config.ts';
 import { expandConditions } from '../experiment/conditions.ts';
 import type { ExperimentResult } from '../experiment/runner.ts';
 import { gradientMaskingFlags, type CellStat, type Flag } from './flags.ts';
-import { costlyRoundExperiments, DEFAULT_COSTLY_MODE, firstRoundAttacks, type CostlyMode, nextSweepEps, REACH_FRACTION, roundExperiments, SWEEP_ATTACKS, type AttackCategory, type AuditPlan, type PlannedExperiment } from './plan.ts';
+import { baseEps, costlyRoundExperiments, DEFAULT_COSTLY_MODE, firstRoundAttacks, firstRoundExperiments, type CostlyMode, nextSweepEps, REACH_FRACTION, roundExperiments, SWEEP_ATTACKS, type AttackCategory, type AuditPlan, type PlannedExperiment } from './plan.ts';
 
 export type ExperimentRunner = (config: ExperimentConfig, round: number) => Promise<ExperimentResult>;
 
@@ -90,9 +90,9 @@ export async function runAudit(plan: AuditPlan, runExperiment: ExperimentRunner,
   };
   const runRound = (round: number, eps: readonly number[], withClean: boolean, only?: readonly string[]): Promise<void> => runPlanned(round, eps, roundExperiments(plan, round, eps, withClean, only));
 
-  const baseEps = [...new Set(plan.eps)].sort((a, b) => a - b);
+  const base = baseEps(plan);
   const first = firstRoundAttacks(plan);
-  await runRound(0, baseEps, true, first);
+  await runPlanned(0, base, firstRoundExperiments(plan));
   // Seaquest's score is unbounded: its range is then clean play's mean.
   const best = facts.bestReturn ?? mean(collected.clean ?? [worst]);
   const reachLevel = worst + REACH_FRACTION * Math.max(0, best - worst);
@@ -104,7 +104,7 @@ export async function runAudit(plan: AuditPlan, runExperiment: ExperimentRunner,
     const eps = [...new Set(planned.flatMap((p) => p.conditions.flatMap((c) => ('eps' in c ? [c.eps] : []))))].sort((a, b) => a - b);
     await runPlanned(round++, eps, planned);
   }
-  const done = [...baseEps];
+  const done = [...base];
   const epsAdded: number[] = [];
   const reached = (): boolean => done.some((e) => strongestMean(collected.cells, e) <= reachLevel);
   let stopped: AuditResult['sweep']['stopped'] = plan.maxDoublings === 0 ? 'off' : 'reached-worst';

@@ -4,7 +4,8 @@
  * attack and transfer from each --substitute at each eps, an eps sweep, and gradient-masking flags.
  * The plan becomes ordinary experiment configs (src/lab/audit/plan.ts) run by the experiment
  * runner on one pool of worker threads; each lands as a normal run folder under the audit
- * folder's experiments/. See docs/audit.md.
+ * folder's experiments/. `--resume DIR` finishes an audit that stopped (src/lab/audit/resume.ts).
+ * See docs/audit.md.
  */
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
@@ -14,11 +15,12 @@ import type { Policy } from '../../../agents/policy.ts';
 import { resolveEnvOptions } from '../../../envs/index.ts';
 import { UserError } from '../../core/errors.ts';
 import { backendInfo, type BackendChoice } from '../../core/tensor/backend.ts';
-import { COSTLY_MODES, DEFAULT_COSTLY_MODE, DEFAULT_EPS, DEFAULT_MAX_DOUBLINGS, roundExperiments, type AuditPlan, type CostlyMode } from '../audit/plan.ts';
+import { COSTLY_MODES, DEFAULT_COSTLY_MODE, DEFAULT_EPS, DEFAULT_MAX_DOUBLINGS, firstRoundExperiments, roundExperiments, type AuditPlan, type CostlyMode } from '../audit/plan.ts';
 import { formatAuditTable, formatFlags, writeAuditFolder } from '../audit/report.ts';
+import { checkSamePlan, findExperiment, openAuditForResume, type ExistingExperiment } from '../audit/resume.ts';
 import { runAudit } from '../audit/runAudit.ts';
 import type { ExperimentConfig } from '../experiment/config.ts';
-import { finishRun, startRun } from '../experiment/pendingRun.ts';
+import { finishRun, openPendingRun, readFinishedRun, startRun } from '../experiment/pendingRun.ts';
 import { createProgress } from '../experiment/progress.ts';
 import { createRunFolder } from '../experiment/runFolder.ts';
 import { UnitRunner } from '../experiment/units.ts';
@@ -48,6 +50,7 @@ interface AuditArgs {
   'max-doublings': number;
   'env-options'?: string;
   costly: string;
+  resume?: string;
 }
 
 /** The backend threads must use so their floats are this process's floats (as `advgym run`). */
@@ -77,7 +80,7 @@ function checkFlags(args: AuditArgs): { eps: number[]; episodes: number; workers
     }
     if (typeof envOverride !== 'object' || envOverride === null || Array.isArray(envOverride)) throw new UserError('--env-options: must be a JSON object');
   }
-  outputDirFlag('out', args.out);
+  if (args.resume === undefined) outputDirFlag('out', args.out);
   return { eps, episodes, workers, envOverride, costly };
 }
 
@@ -127,6 +130,7 @@ export const auditCommand: CommandModule<object, AuditArgs> = {
         describe: "where PGD-50, SPSA and decision run: 'needed' (a second round: the smallest eps and where their check can still fire; docs/audit.md) or 'all' (every eps)",
       })
       .option('env-options', { type: 'string', describe: 'JSON merged over the model\'s env options, e.g. \'{"game":{"pointsToWin":5}}\' (default: the model\'s own env)' })
+      .option('resume', { type: 'string', describe: 'finish the unfinished audit in this folder (give the flags it was started with; --out is not used): finished experiments are reused, an unfinished one runs only its missing units' })
       .option('backend', { type: 'string', describe: 'tensor backend: auto|node|wasm|cpu' }) as unknown as Argv<AuditArgs>,
   handler: async (args) => {
     const started = Date.now();
@@ -142,6 +146,12 @@ export const auditCommand: CommandModule<object, AuditArgs> = {
       maxDoublings: args['max-doublings'],
       costly: flags.costly,
     };
+    // A resumed audit's folder and flags are checked before any model loads.
+    let existing: ExistingExperiment[] | undefined;
+    if (args.resume !== undefined) {
+      existing = openAuditForResume(args.resume);
+      checkSamePlan(args.resume, existing, firstRoundExperiments(plan).map((p) => p.config));
+    }
     await initBackendFromFlag(args.backend);
     // Every model loads and is checked against the env before any folder exists.
     const victim = await loadPolicy(args.model);
@@ -156,9 +166,10 @@ export const auditCommand: CommandModule<object, AuditArgs> = {
       runModels(planned.config);
     }
 
-    const dir = createRunFolder(args.out, `audit-${args.model.replace(/[/\\]+$/, '').split(/[/\\]/).pop() ?? 'model'}`);
+    const dir = args.resume ?? createRunFolder(args.out, `audit-${args.model.replace(/[/\\]+$/, '').split(/[/\\]/).pop() ?? 'model'}`);
     const experimentsDir = join(dir, 'experiments');
     const experiments: string[] = [];
+    const resumed: string[] = [];
     const pool = flags.workers > 1 ? new UnitThreadPool(flags.workers, backendChoiceInUse()) : undefined;
     const progress = createProgress();
     const counts = new Map<string, [number, number]>();
@@ -168,7 +179,13 @@ export const auditCommand: CommandModule<object, AuditArgs> = {
       result = await runAudit(
         plan,
         async (config) => {
-          const run = startRun(experimentsDir, config, { configPath: `(advgym audit ${args.model})`, startedAt });
+          const found = existing === undefined ? undefined : findExperiment(existing, config);
+          if (found !== undefined) resumed.push(relative(dir, found.dir));
+          if (found?.finished === true) {
+            experiments.push(relative(dir, found.dir));
+            return readFinishedRun(found.dir, config);
+          }
+          const run = found === undefined ? startRun(experimentsDir, config, { configPath: `(advgym audit ${args.model})`, startedAt }) : openPendingRun(found.dir);
           experiments.push(relative(dir, run.dir));
           const source = pool === undefined ? inProcessSource(config, policiesOf(config)) : pooledSource(pool, config);
           const runStarted = Date.now();
@@ -192,7 +209,7 @@ export const auditCommand: CommandModule<object, AuditArgs> = {
     }
     const wallSeconds = (Date.now() - started) / 1000;
     const command = ['advgym audit', ...process.argv.slice(process.argv.indexOf('audit') + 1).map((a) => (/^[\w./=:-]+$/.test(a) ? a : `'${a}'`))].join(' ');
-    writeAuditFolder(dir, result, { command, startedAt, wallSeconds, workers: flags.workers, experiments });
+    writeAuditFolder(dir, result, { command, startedAt, wallSeconds, workers: flags.workers, experiments, ...(args.resume === undefined ? {} : { resumed }) });
     process.stdout.write(`${formatAuditTable(result)}\n\n${formatFlags(result)}\n\naudit folder: ${dir} (${wallSeconds.toFixed(1)} s)\n`);
   },
 };

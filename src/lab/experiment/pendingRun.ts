@@ -15,8 +15,8 @@ import { parseStrict } from '../../core/validation.ts';
 import { parseExperiment, type ExperimentConfig } from './config.ts';
 import { expandConditions } from './conditions.ts';
 import { createRunFolder, writeRunFolder, type RunMetadata } from './runFolder.ts';
-import type { ExperimentResult } from './runner.ts';
-import { decodeUnitResult, encodeUnitResult } from './unitFile.ts';
+import { assembleResult, type ExperimentResult } from './runner.ts';
+import { decodeUnitResult, encodeUnitResult, episodeRecordSchema } from './unitFile.ts';
 import { listUnits, unitId, type UnitResult } from './units.ts';
 
 export const UNITS_DIR = 'units';
@@ -104,4 +104,43 @@ export function finishRun(run: PendingRun, result: ExperimentResult, metadata: R
 /** A run's --resume hint, for messages when a run stops part way. */
 export function resumeHint(run: PendingRun): string {
   return `advgym run --resume ${run.dir}`;
+}
+
+/**
+ * A finished run's result read back from its episodes.jsonl, for `advgym audit --resume`, which
+ * reuses the experiments an audit finished before it stopped. Each line becomes the unit result it
+ * was assembled from and assembleResult rebuilds the summary (a pure function of the records). A
+ * run that kept per-step logs or GIFs cannot be read back this way: episodes.jsonl does not hold them.
+ */
+export function readFinishedRun(dir: string, config: ExperimentConfig): ExperimentResult {
+  const path = join(dir, 'episodes.jsonl');
+  if (config.perStepLogs || config.record.conditions.length > 0) throw new FileError(dir, 'a run with per-step logs or GIFs cannot be read back from episodes.jsonl');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw fileErrorFrom(path, "read the run's episodes", error);
+  }
+  const labels = expandConditions(config).map((c) => c.label);
+  const units: UnitResult[] = text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line, i) => {
+      const source = `${path}:${i + 1}`;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(line);
+      } catch {
+        throw new FileError(source, 'not a JSON line');
+      }
+      const record = parseStrict(episodeRecordSchema, parsed, source);
+      const condition = labels.indexOf(record.condition);
+      if (condition < 0 || record.seed !== config.seed + record.episode) throw new FileError(source, "not an episode of this run's config (its condition or seed differ)");
+      return { condition, episode: record.episode, record };
+    });
+  try {
+    return assembleResult(config, units);
+  } catch (error) {
+    throw new FileError(path, `not a whole run (${(error as Error).message})`);
+  }
 }

@@ -9,20 +9,22 @@ import { parseStrict } from '../../core/validation.ts';
 import type { UnitResult } from './units.ts';
 
 const delta = z.strictObject({ l0: z.number(), l1: z.number(), l2: z.number(), linf: z.number() });
+/** One episode's record, as a unit result carries it and as episodes.jsonl holds it line by line. */
+export const episodeRecordSchema = z.strictObject({
+  condition: z.string(),
+  episode: z.int(),
+  seed: z.int(),
+  return: z.number(),
+  length: z.int(),
+  truncated: z.boolean(),
+  attackedSteps: z.int(),
+  changedActions: z.int(),
+  meanDelta: delta,
+});
 const unitSchema = z.strictObject({
   condition: z.int().min(0),
   episode: z.int().min(0),
-  record: z.strictObject({
-    condition: z.string(),
-    episode: z.int(),
-    seed: z.int(),
-    return: z.number(),
-    length: z.int(),
-    truncated: z.boolean(),
-    attackedSteps: z.int(),
-    changedActions: z.int(),
-    meanDelta: delta,
-  }),
+  record: episodeRecordSchema,
   steps: z
     .array(z.strictObject({ step: z.int(), cleanAction: z.int(), action: z.int(), reward: z.number(), attacked: z.boolean(), delta }))
     .optional(),
