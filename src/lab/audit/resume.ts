@@ -51,14 +51,15 @@ export function findExperiment(existing: readonly ExistingExperiment[], config: 
 
 /**
  * The flags must describe the audit in the folder: the first round's experiments (they hold the
- * model, env, eps, episodes, seed and substitutes) must all be there, or the resume would mix two
- * plans in one folder.
+ * model, env, eps, episodes, seed, substitutes and costly mode) must all be there, or the resume
+ * would mix two plans in one folder. Configs name model folders, not weights: a model changed in
+ * between is not detected.
  */
 export function checkSamePlan(dir: string, existing: readonly ExistingExperiment[], firstRound: readonly ExperimentConfig[]): void {
   const missing = firstRound.filter((config) => findExperiment(existing, config) === undefined);
   if (missing.length > 0) {
     throw new UserError(
-      `--resume: ${dir} was started with another plan: no experiment there matches ${missing.map((c) => `'${c.name}'`).join(', ')} (give the --model, --substitute, --eps, --episodes, --seed and --env-options it was started with)`,
+      `--resume: ${dir} was started with another plan: no experiment there matches ${missing.map((c) => `'${c.name}'`).join(', ')} (give the --model, --substitute, --eps, --episodes, --seed, --env-options and --costly it was started with)`,
     );
   }
 }
