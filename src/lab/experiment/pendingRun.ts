@@ -61,14 +61,23 @@ export function saveUnit(dir: string, result: UnitResult): void {
 }
 
 /**
+ * Whether a unit result is one of `config`'s units: a planned (condition, episode), the condition's
+ * label and the episode's seed. What a run folder holds is checked with it before it is used.
+ */
+function isUnitOf(config: ExperimentConfig): (result: UnitResult) => boolean {
+  const labels = expandConditions(config).map((c) => c.label);
+  const wanted = new Set(listUnits(config).map(unitId));
+  return (result) => wanted.has(unitId(result)) && result.record.condition === labels[result.condition] && result.record.seed === config.seed + result.episode;
+}
+
+/**
  * The units already finished in a run folder. Each must be one of this run's units (its label and
  * seed match the config): a file from another run is an error, not a silently mixed summary.
  */
 export function finishedUnits(run: PendingRun): UnitResult[] {
   const folder = join(run.dir, UNITS_DIR);
   if (!existsSync(folder)) return [];
-  const conditions = expandConditions(run.config);
-  const wanted = new Set(listUnits(run.config).map(unitId));
+  const ofThisRun = isUnitOf(run.config);
   const results: UnitResult[] = [];
   let names: string[];
   try {
@@ -85,8 +94,7 @@ export function finishedUnits(run: PendingRun): UnitResult[] {
     } catch (error) {
       throw new FileError(path, `not a unit result of this run (${(error instanceof Error ? error.message : String(error)).split('\n')[0]})`);
     }
-    const label = conditions[result.condition]?.label;
-    if (!wanted.has(unitId(result)) || name !== `${unitId(result)}.json` || result.record.condition !== label || result.record.seed !== run.config.seed + result.episode) {
+    if (!ofThisRun(result) || name !== `${unitId(result)}.json`) {
       throw new FileError(path, "not a unit result of this run (its condition, episode or seed differ from the run's config)");
     }
     results.push(result);
@@ -122,6 +130,7 @@ export function readFinishedRun(dir: string, config: ExperimentConfig): Experime
     throw fileErrorFrom(path, "read the run's episodes", error);
   }
   const labels = expandConditions(config).map((c) => c.label);
+  const ofThisRun = isUnitOf(config);
   const units: UnitResult[] = text
     .split('\n')
     .filter((line) => line.trim() !== '')
@@ -134,9 +143,9 @@ export function readFinishedRun(dir: string, config: ExperimentConfig): Experime
         throw new FileError(source, 'not a JSON line');
       }
       const record = parseStrict(episodeRecordSchema, parsed, source);
-      const condition = labels.indexOf(record.condition);
-      if (condition < 0 || record.seed !== config.seed + record.episode) throw new FileError(source, "not an episode of this run's config (its condition or seed differ)");
-      return { condition, episode: record.episode, record };
+      const unit = { condition: labels.indexOf(record.condition), episode: record.episode, record };
+      if (!ofThisRun(unit)) throw new FileError(source, "not an episode of this run's config (its condition, episode or seed differ)");
+      return unit;
     });
   try {
     return assembleResult(config, units);
