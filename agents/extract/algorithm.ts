@@ -12,8 +12,8 @@ export const extractAlgorithm = defineAlgorithm({
     { name: 'queries', type: 'number', integer: 'positive', field: 'queries', description: 'oracle queries in all (default 50000)' },
     { name: 'rounds', type: 'number', integer: 'positive', field: 'rounds', description: 'substitute training rounds (default 10)' },
     { name: 'lambda', type: 'number', field: 'lambda', description: 'Jacobian augmentation step in [0,1] pixel units (default 8/255)' },
-    { name: 'jacobian-fraction', type: 'number', field: 'jacobianFraction', description: 'share of each later round spent on Jacobian points; the rest is the substitute\'s own play (default 0.5)' },
-    { name: 'updates-per-round', type: 'number', integer: 'positive', field: 'updatesPerRound', description: 'cross-entropy updates per round (default 400)' },
+    { name: 'jacobian-fraction', type: 'number', field: 'jacobianFraction', description: 'share of each later round spent on Jacobian points; the rest is the substitute\'s own play (default 0)' },
+    { name: 'updates-per-round', type: 'number', integer: 'positive', field: 'updatesPerRound', description: 'cross-entropy updates per round (default 800)' },
   ],
   train: async (config, outDir, options) => {
     refuseResume(options, 'extraction has no checkpoint to resume (the oracle\'s answers are not kept): start it again');

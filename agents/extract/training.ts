@@ -30,7 +30,7 @@ import { envFactoryFor, probeEnv, type EnvFactory } from '../training/learnerEnv
 import { letSignalsIn } from '../training/stopSignals.ts';
 import type { TrainingLog } from '../training/trainingLog.ts';
 import { agreement } from './agreement.ts';
-import type { ExtractConfig } from './config.ts';
+import { extractLearningRateEnd, type ExtractConfig } from './config.ts';
 import { jacobianAugment, roundLambda } from './jacobian.ts';
 import { LabelledStates } from './labelledStates.ts';
 import type { CountingOracle } from './oracle.ts';
@@ -272,7 +272,7 @@ export class ExtractionTraining extends LearnerBase<ExtractConfig> implements Le
     const { config, actionCount } = this;
     const model = this.model as tfl.LayersModel;
     const optimizer = this.optimizer as FusedAdam;
-    const end = config.learningRateEnd ?? config.learningRate;
+    const end = extractLearningRateEnd(config);
     optimizer.learningRate = config.learningRate + (end - config.learningRate) * (this.current.step / Math.max(1, this.totalSteps - 1));
     const indices = Array.from({ length: config.batchSize }, () => this.rng.int(0, this.data.size - 1));
     const labels = indices.map((index) => this.data.labels[index] as number);
@@ -323,7 +323,7 @@ export class ExtractionTraining extends LearnerBase<ExtractConfig> implements Le
       updatesPerRound: config.updatesPerRound,
       batchSize: config.batchSize,
       learningRate: config.learningRate,
-      learningRateEnd: config.learningRateEnd ?? config.learningRate,
+      learningRateEnd: extractLearningRateEnd(config),
       jacobianFraction: config.jacobianFraction,
       playExploration: config.playExploration,
       oracleActs: config.oracleActs,
