@@ -35,10 +35,12 @@ async function killedInRoundOne(out: string): Promise<string> {
   const child = spawn(process.execPath, ['bin/advgym.js', 'audit', ...flags(out)], { cwd: ROOT, env: ENV, stdio: 'ignore' });
   const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
   const deadline = Date.now() + 120_000;
+  // Each folder appears a moment after its parent, so a missing one reads as empty.
+  const list = (path: string): string[] => (existsSync(path) ? readdirSync(path) : []);
   for (;;) {
-    const auditDir = existsSync(out) ? readdirSync(out)[0] : undefined;
-    const experiments = auditDir === undefined ? [] : readdirSync(join(out, auditDir, 'experiments')).filter((e) => e.startsWith('audit-r1-'));
-    const units = experiments.length === 0 ? [] : readdirSync(join(out, auditDir as string, 'experiments', experiments[0] as string)).includes('units') ? readdirSync(join(out, auditDir as string, 'experiments', experiments[0] as string, 'units')) : [];
+    const auditDir = list(out)[0];
+    const experiments = auditDir === undefined ? [] : list(join(out, auditDir, 'experiments')).filter((e) => e.startsWith('audit-r1-'));
+    const units = experiments[0] === undefined ? [] : list(join(out, auditDir as string, 'experiments', experiments[0], 'units'));
     if (units.some((u) => u.endsWith('.json'))) break;
     if (child.exitCode !== null || Date.now() > deadline) throw new Error('the audit ended before round 1 saved a unit: the fixture is too fast to kill');
     await new Promise((r) => setTimeout(r, 25));
