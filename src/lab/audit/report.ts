@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../../core/files/atomicWrite.ts';
-import { renderLinePlot, type LineSeries } from '../../core/plot/linePlot.ts';
+import { renderLinePlot, type LinePlotSpec, type LineSeries } from '../../core/plot/linePlot.ts';
 import { OWN_ATTACKS, PGD_LONG_RESTARTS, REACH_FRACTION } from './plan.ts';
 import type { AuditResult } from './runAudit.ts';
 
@@ -127,8 +127,13 @@ export function auditCsv(result: AuditResult): string {
  */
 const AUDIT_COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#882255', '#44AA99', '#999933', '#332288', '#117733', '#F0E442'];
 
-/** The plot's lines: one per attack (CI band), the per-episode minimum, clean and worst. */
-export function auditPlotSeries(result: AuditResult): LineSeries[] {
+/*
+ * The plot: one line per attack, the per-episode minimum in black with its 95% CI band, clean and
+ * worst. Only the minimum gets a band: a dozen overlapping bands of 3-episode CIs turned the
+ * chart to mud, and each attack's CI is in the table beside it. The y axis spans the game's
+ * returns (plus a margin), so a band reaching past the possible returns does not stretch it.
+ */
+export function auditPlotSpec(result: AuditResult): LinePlotSpec {
   const series: LineSeries[] = attackOrder(result).map((attack, index) => {
     const points = result.cells.filter((c) => c.attack === attack).sort((a, b) => a.eps - b.eps);
     const category = points[0]?.category;
@@ -136,28 +141,40 @@ export function auditPlotSeries(result: AuditResult): LineSeries[] {
       name: attack,
       x: points.map((p) => p.eps),
       y: points.map((p) => p.mean),
-      lower: points.map((p) => p.mean - p.ci95),
-      upper: points.map((p) => p.mean + p.ci95),
       color: AUDIT_COLOURS[index % AUDIT_COLOURS.length] as string,
       ...(category === 'random' || category === 'transfer' ? { dashed: true } : {}),
     };
   });
   const lo = Math.min(...result.eps);
   const hi = Math.max(...result.eps);
-  series.push({ name: 'per-episode min', x: result.rows.map((r) => r.eps), y: result.rows.map((r) => r.perEpisodeMin.mean), color: '#000000', lineWidth: 3 });
+  const minimum = result.rows.map((r) => r.perEpisodeMin);
+  series.push({
+    name: 'per-episode min',
+    x: result.rows.map((r) => r.eps),
+    y: minimum.map((m) => m.mean),
+    lower: minimum.map((m) => m.mean - m.ci95),
+    upper: minimum.map((m) => m.mean + m.ci95),
+    color: '#000000',
+    lineWidth: 3,
+  });
   series.push({ name: 'clean', x: [lo, hi], y: [result.clean.mean, result.clean.mean], dashed: true, points: false, color: '#777777' });
   series.push({ name: 'worst', x: [lo, hi], y: [result.worstReturn, result.worstReturn], dashed: true, points: false, color: '#bbbbbb' });
-  return series;
+  const range = result.bestReturn - result.worstReturn;
+  // Round the margin out to a tick-friendly step (5 on Pong's 42-point range) so the end ticks are round.
+  const step = range > 0 ? 10 ** Math.floor(Math.log10(range)) / 2 : 0;
+  const axis = step > 0 ? { yMin: Math.floor((result.worstReturn - 0.05 * range) / step) * step, yMax: Math.ceil((result.bestReturn + 0.05 * range) / step) * step } : {};
+  return {
+    title: `audit of ${result.victim}: ${result.env.id}, mean return over ${result.episodes} episodes vs eps (l∞)`,
+    xLabel: 'eps (l∞, [0,1] pixel units, log scale)',
+    yLabel: 'episode return (band: 95% CI of the per-episode min)',
+    logX: true,
+    series,
+    ...axis,
+  };
 }
 
 export function auditPlot(result: AuditResult): Buffer {
-  return renderLinePlot({
-    title: `audit of ${result.victim}: ${result.env.id}, return vs eps (l∞), mean ± 95% CI over ${result.episodes} episodes`,
-    xLabel: 'eps (l∞, [0,1] pixel units, log scale)',
-    yLabel: 'episode return',
-    logX: true,
-    series: auditPlotSeries(result),
-  });
+  return renderLinePlot(auditPlotSpec(result));
 }
 
 /** summary.json: the result without times (deterministic under a seed); audit.json has the run's facts. */

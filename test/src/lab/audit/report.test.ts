@@ -1,12 +1,13 @@
 /**
- * The audit plot's lines (src/lab/audit/report.ts auditPlotSeries) on a constructed result with
- * every attack of the default plan and two substitutes (12 attack lines, more than one palette):
- * each attack line has its own colour, only the per-episode minimum is black, transfer and random
- * lines are dashed and the white-box ones are not, and the PNG renders.
+ * The audit plot (src/lab/audit/report.ts auditPlotSpec) on a constructed result with every attack
+ * of the default plan and two substitutes (12 attack lines, more than one palette): each attack
+ * line has its own colour, only the per-episode minimum is black and only it has a CI band,
+ * transfer and random lines are dashed and the white-box ones are not, the y axis spans the
+ * game's returns, and the PNG renders.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { auditPlot, auditPlotSeries } from '../../../../src/lab/audit/report.ts';
+import { auditPlot, auditPlotSpec } from '../../../../src/lab/audit/report.ts';
 import type { AuditResult } from '../../../../src/lab/audit/runAudit.ts';
 
 const ATTACKS: readonly [string, AuditResult['cells'][number]['category']][] = [
@@ -45,13 +46,17 @@ function result(): AuditResult {
   } as AuditResult;
 }
 
-test('audit plot: a colour per attack, black for the per-episode minimum alone, transfer and random dashed', () => {
-  const series = auditPlotSeries(result());
+test('audit plot: a colour per attack, black and a band for the per-episode minimum alone, transfer and random dashed', () => {
+  const spec = auditPlotSpec(result());
+  const series = spec.series;
   const attacks = series.filter((s) => ATTACKS.some(([name]) => name === s.name));
   assert.equal(attacks.length, ATTACKS.length);
   const colours = attacks.map((s) => s.color);
   assert.equal(new Set(colours).size, colours.length, `repeated colours: ${colours.join(' ')}`);
   assert.deepEqual(series.filter((s) => s.color === '#000000').map((s) => s.name), ['per-episode min']);
+  assert.deepEqual(series.filter((s) => s.lower !== undefined).map((s) => s.name), ['per-episode min']);
+  assert.deepEqual(series.find((s) => s.name === 'per-episode min')?.upper, [-4, -4], 'mean + ci95');
+  assert.deepEqual([spec.yMin, spec.yMax], [-25, 25], "Pong's returns and a margin, rounded out to 5");
   for (const [name, category] of ATTACKS) {
     const line = attacks.find((s) => s.name === name);
     assert.equal(line?.dashed === true, category === 'transfer' || category === 'random', name);
