@@ -35,8 +35,16 @@ async function killedInRoundOne(out: string): Promise<string> {
   const child = spawn(process.execPath, ['bin/advgym.js', 'audit', ...flags(out)], { cwd: ROOT, env: ENV, stdio: 'ignore' });
   const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
   const deadline = Date.now() + 120_000;
-  // Each folder appears a moment after its parent, so a missing one reads as empty.
-  const list = (path: string): string[] => (existsSync(path) ? readdirSync(path) : []);
+  // Each folder appears a moment after its parent (and units/ goes when its experiment ends), so a
+  // folder that is not there reads as empty.
+  const list = (path: string): string[] => {
+    try {
+      return readdirSync(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+  };
   for (;;) {
     const auditDir = list(out)[0];
     const experiments = auditDir === undefined ? [] : list(join(out, auditDir, 'experiments')).filter((e) => e.startsWith('audit-r1-'));
