@@ -8,7 +8,7 @@ export const bcAlgorithm = defineAlgorithm({
   description: 'behaviour cloning of a teacher (the scripted player, or a trained model folder)',
   schema: bcConfigSchema,
   flags: [
-    { name: 'samples', type: 'number', integer: 'positive', field: 'samples', description: 'teacher-labelled observations (default 12000)' },
+    { name: 'samples', type: 'number', integer: 'positive', field: 'samples', description: 'teacher-labelled observations' },
     { name: 'points-to-win', type: 'number', integer: 'positive', field: 'envOptions.game.pointsToWin', description: 'Pong-v0 match length for data and evaluation' },
     { name: 'teacher', type: 'string', field: 'teacher', description: "'scripted' (default: the game's scripted player) or a model folder to imitate (e.g. models/pong-dqn)" },
   ],

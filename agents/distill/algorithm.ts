@@ -11,7 +11,7 @@ export const distillAlgorithm = defineAlgorithm({
   schema: distillConfigSchema,
   flags: [
     { name: 'teacher', type: 'string', field: 'teacher', description: 'the teacher model folder (e.g. models/pong-dqn)' },
-    { name: 'temperature', type: 'number', field: 'temperature', description: 'distillation temperature T (default 20; Papernot et al.: up to 100)' },
+    { name: 'temperature', type: 'number', field: 'temperature', description: 'distillation temperature T; Papernot et al. go up to 100' },
     { name: 'teacher-temperature', type: 'number', field: 'teacherTemperature', description: "temperature the teacher's logits are read at (default: 0.01 for DQN Q-values, 1 for policy logits)" },
   ],
   recordedConfig: (outDir) => readRecordedConfig(outDir, DISTILL_CHECKPOINT_DIR),

@@ -9,11 +9,11 @@ export const extractAlgorithm = defineAlgorithm({
   schema: extractConfigSchema,
   flags: [
     { name: 'victim', type: 'string', field: 'victim', description: 'the victim model folder (only its chosen actions are queried)' },
-    { name: 'queries', type: 'number', integer: 'positive', field: 'queries', description: 'oracle queries in all (default 50000)' },
-    { name: 'rounds', type: 'number', integer: 'positive', field: 'rounds', description: 'substitute training rounds (default 10)' },
+    { name: 'queries', type: 'number', integer: 'positive', field: 'queries', description: 'oracle queries in all' },
+    { name: 'rounds', type: 'number', integer: 'positive', field: 'rounds', description: 'substitute training rounds' },
     { name: 'lambda', type: 'number', field: 'lambda', description: 'Jacobian augmentation step in [0,1] pixel units (default 8/255)' },
-    { name: 'jacobian-fraction', type: 'number', field: 'jacobianFraction', description: 'share of each later round spent on Jacobian points; the rest is the substitute\'s own play (default 0)' },
-    { name: 'updates-per-round', type: 'number', integer: 'positive', field: 'updatesPerRound', description: 'cross-entropy updates per round (default 800)' },
+    { name: 'jacobian-fraction', type: 'number', field: 'jacobianFraction', description: 'share of each later round spent on Jacobian points; the rest is the substitute\'s own play' },
+    { name: 'updates-per-round', type: 'number', integer: 'positive', field: 'updatesPerRound', description: 'cross-entropy updates per round' },
   ],
   train: async (config, outDir, options) => {
     refuseResume(options, 'extraction has no checkpoint to resume (the oracle\'s answers are not kept): start it again');

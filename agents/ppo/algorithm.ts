@@ -8,11 +8,11 @@ export const ppoAlgorithm = defineOnPolicyAlgorithm({
   description: 'PPO (Schulman et al. 2017): clipped surrogate, synchronous envs, GAE',
   schema: ppoConfigSchema,
   flags: [
-    { name: 'envs', type: 'number', integer: 'positive', field: 'numEnvs', description: 'envs stepped in lockstep (default 8, the paper\'s actors)' },
-    { name: 'rollout-steps', type: 'number', integer: 'positive', field: 'numSteps', description: 'steps per env per update (default 128)' },
-    { name: 'epochs', type: 'number', integer: 'positive', field: 'epochs', description: 'passes over each rollout (default 3)' },
-    { name: 'learning-rate', type: 'number', field: 'learningRate', description: 'Adam step size, annealed to 0 (default 2.5e-4)' },
-    { name: 'gradient-threads', type: 'number', integer: 'positive', field: 'gradientThreads', description: 'threads per minibatch gradient: 1, or 2 (a worker thread takes half; pays on free cores; default 1)' },
+    { name: 'envs', type: 'number', integer: 'positive', field: 'numEnvs', description: "envs stepped in lockstep, the paper's actors" },
+    { name: 'rollout-steps', type: 'number', integer: 'positive', field: 'numSteps', description: 'steps per env per update' },
+    { name: 'epochs', type: 'number', integer: 'positive', field: 'epochs', description: 'passes over each rollout' },
+    { name: 'learning-rate', type: 'number', field: 'learningRate', description: 'Adam step size, annealed to 0' },
+    { name: 'gradient-threads', type: 'number', integer: 'positive', field: 'gradientThreads', description: 'threads per minibatch gradient: 1, or 2 (a worker thread takes half; pays on free cores)' },
   ],
   updaterFactory: ppoUpdaterFactory,
 });

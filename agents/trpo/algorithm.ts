@@ -8,9 +8,9 @@ export const trpoAlgorithm = defineOnPolicyAlgorithm({
   description: 'TRPO (Schulman et al. 2015): natural-gradient steps within a KL trust region, synchronous envs, GAE',
   schema: trpoConfigSchema,
   flags: [
-    { name: 'envs', type: 'number', integer: 'positive', field: 'numEnvs', description: 'envs stepped in lockstep (default 8)' },
-    { name: 'rollout-steps', type: 'number', integer: 'positive', field: 'numSteps', description: 'steps per env per update (default 256)' },
-    { name: 'max-kl', type: 'number', field: 'maxKl', description: 'mean-KL trust region per update (default 0.01)' },
+    { name: 'envs', type: 'number', integer: 'positive', field: 'numEnvs', description: 'envs stepped in lockstep' },
+    { name: 'rollout-steps', type: 'number', integer: 'positive', field: 'numSteps', description: 'steps per env per update' },
+    { name: 'max-kl', type: 'number', field: 'maxKl', description: 'mean-KL trust region per update' },
   ],
   updaterFactory: trpoUpdaterFactory,
 });

@@ -65,3 +65,21 @@ export function parseStrict<Schema extends z.ZodType>(schema: Schema, value: unk
   if (parsed.success) return parsed.data;
   throw issueError(schema, parsed.error, source);
 }
+
+/**
+ * The default a config schema gives `field` (through the object's .default() wrapper), or
+ * undefined when the field has none, is not in a plain object schema or defaults to a structure.
+ * Help texts read it so "(default N)" is never a literal that drifts from the schema.
+ */
+export function fieldDefault(schema: z.ZodType, field: string): string | number | boolean | undefined {
+  const shape = (schema as { shape?: Record<string, z.ZodType | undefined> }).shape;
+  const parsed = shape?.[field]?.safeParse(undefined);
+  const value: unknown = parsed?.success === true ? parsed.data : undefined;
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : undefined;
+}
+
+/** A flag's help text with its schema default appended, unless the text already says its default. */
+export function describeWithDefault(description: string, schema: z.ZodType, field: string): string {
+  const value = fieldDefault(schema, field);
+  return value === undefined || description.includes('(default') ? description : `${description} (default ${value})`;
+}

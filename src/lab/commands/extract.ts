@@ -8,7 +8,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { extractConfigSchema } from '../../../agents/extract/config.ts';
 import { extractModel } from '../../../agents/extract/train.ts';
 import { checkTrainingOut } from '../../../agents/training/harness.ts';
-import { parseStrict } from '../../core/validation.ts';
+import { describeWithDefault, parseStrict } from '../../core/validation.ts';
 import { initBackendFromFlag, withFlagNames } from './checks.ts';
 
 export interface ExtractArgs {
@@ -35,6 +35,11 @@ export interface ExtractArgs {
 }
 
 /** Config field -> the flag that sets it, so a bad value is reported under the flag's name. */
+/** An option's help with the schema's default for its field (never a literal that drifts). */
+function withDefault(description: string, field: string): string {
+  return describeWithDefault(description, extractConfigSchema, field);
+}
+
 const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
   victim: '--victim',
   queries: '--queries',
@@ -81,21 +86,21 @@ export const extractCommand: CommandModule<object, ExtractArgs> = {
       .option('victim', { type: 'string', demandOption: true, describe: 'victim model folder; only its argmax actions are queried' })
       .option('queries', { type: 'number', demandOption: true, describe: 'oracle queries in all (one per observation labelled)' })
       .option('out', { type: 'string', demandOption: true, describe: 'model folder to write (must be empty or new unless --force)' })
-      .option('rounds', { type: 'number', describe: 'substitute training rounds; the budget is split evenly (default 10)' })
+      .option('rounds', { type: 'number', describe: withDefault('substitute training rounds; the budget is split evenly', 'rounds') })
       .option('lambda', { type: 'number', describe: 'Jacobian augmentation step in [0,1] pixel units (default 8/255)' })
-      .option('seed', { type: 'number', describe: 'seed for play, sampling and weights (default 0)' })
-      .option('env', { type: 'string', describe: 'env id (default Pong-v0)' })
-      .option('jacobian-fraction', { type: 'number', describe: "share of each later round on Jacobian points, the rest play (default 0: play only)" })
-      .option('updates-per-round', { type: 'number', describe: 'cross-entropy updates per round (default 800)' })
-      .option('architecture', { type: 'string', describe: 'substitute net: dqn2013 (default), nature2015, patch6' })
-      .option('activation', { type: 'string', describe: "substitute's hidden nonlinearity: relu (default), elu, leakyRelu" })
-      .option('batch-size', { type: 'number', describe: 'cross-entropy minibatch size (default 32)' })
-      .option('learning-rate', { type: 'number', describe: 'Adam learning rate (default 5e-4)' })
-      .option('play-exploration', { type: 'number', describe: "random-action probability in the substitute's own play (default 0.1)" })
+      .option('seed', { type: 'number', describe: withDefault('seed for play, sampling and weights', 'seed') })
+      .option('env', { type: 'string', describe: withDefault('env id', 'env') })
+      .option('jacobian-fraction', { type: 'number', describe: withDefault("share of each later round on Jacobian points, the rest play (0: play only)", 'jacobianFraction') })
+      .option('updates-per-round', { type: 'number', describe: withDefault('cross-entropy updates per round', 'updatesPerRound') })
+      .option('architecture', { type: 'string', describe: withDefault('substitute net: dqn2013, nature2015, patch6', 'architecture') })
+      .option('activation', { type: 'string', describe: withDefault("substitute's hidden nonlinearity: relu, elu, leakyRelu", 'activation') })
+      .option('batch-size', { type: 'number', describe: withDefault('cross-entropy minibatch size', 'batchSize') })
+      .option('learning-rate', { type: 'number', describe: withDefault('Adam learning rate', 'learningRate') })
+      .option('play-exploration', { type: 'number', describe: withDefault("random-action probability in the substitute's own play", 'playExploration') })
       .option('learning-rate-end', { type: 'number', describe: 'learning rate of the last update, reached linearly (default: a tenth of --learning-rate)' })
-      .option('oracle-acts', { type: 'number', describe: "DAgger's β: share of play steps that execute the oracle's answer (already queried) instead of the substitute's action (default 1)" })
-      .option('held-out-episodes', { type: 'number', describe: "episodes of the victim's own play that agreement is measured on (default 2)" })
-      .option('eval-episodes', { type: 'number', describe: "greedy matches of the substitute's final grade (default 10)" })
+      .option('oracle-acts', { type: 'number', describe: withDefault("DAgger's β: share of play steps that execute the oracle's answer (already queried) instead of the substitute's action", 'oracleActs') })
+      .option('held-out-episodes', { type: 'number', describe: withDefault("episodes of the victim's own play that agreement is measured on", 'heldOutEpisodes') })
+      .option('eval-episodes', { type: 'number', describe: withDefault("greedy matches of the substitute's final grade", 'evalEpisodes') })
       .option('force', { type: 'boolean', default: false, describe: 'write into a non-empty --out' })
       .option('backend', { type: 'string', describe: 'tensor backend: auto|node|wasm|cpu' }) as unknown as Argv<ExtractArgs>,
   handler: (args) => runExtract(args),

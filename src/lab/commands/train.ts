@@ -7,6 +7,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { ALGORITHMS } from '../../../agents/registry/algorithms.ts';
 import type { Algorithm } from '../../../agents/training/algorithm.ts';
 import { UserError } from '../../core/errors.ts';
+import { describeWithDefault } from '../../core/validation.ts';
 import { runTrain, type TrainArgs } from './trainRun.ts';
 
 const names = ALGORITHMS.map((algorithm) => algorithm.name).join(', ');
@@ -29,7 +30,7 @@ function subcommand(algorithm: Algorithm): CommandModule<object, TrainArgs> {
     describe: algorithm.description,
     builder: (yargs: Argv) => {
       let built = commonFlags(yargs).strict();
-      for (const flag of algorithm.flags) built = built.option(flag.name, { type: flag.type, describe: `${flag.description} (config ${flag.field})` });
+      for (const flag of algorithm.flags) built = built.option(flag.name, { type: flag.type, describe: `${describeWithDefault(flag.description, algorithm.schema, flag.field)} (config ${flag.field})` });
       return built as unknown as Argv<TrainArgs>;
     },
     handler: (args) => runTrain(algorithm, args),

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { z } from 'zod';
 import { FieldError, UserError } from '../../../src/core/errors.ts';
-import { fieldPath, parseStrict } from '../../../src/core/validation.ts';
+import { describeWithDefault, fieldDefault, fieldPath, parseStrict } from '../../../src/core/validation.ts';
 import { flagError } from '../../../src/lab/commands/checks.ts';
 
 const schema = z.strictObject({
@@ -52,4 +52,17 @@ test('the CLI names the flag that set a field; other errors pass through', () =>
   assert.equal(flagError(other, {}), other);
   const unmapped = new FieldError('seed', 'must be an integer');
   assert.equal(flagError(unmapped, { out: '--out' }), unmapped);
+});
+
+test('fieldDefault reads a field default from the schema; describeWithDefault appends it once', () => {
+  const config = z.strictObject({ steps: z.int().default(800), name: z.string().default('x'), given: z.int(), options: z.record(z.string(), z.unknown()).default({}) });
+  assert.equal(fieldDefault(config, 'steps'), 800);
+  assert.equal(fieldDefault(config, 'name'), 'x');
+  assert.equal(fieldDefault(config, 'given'), undefined, 'a required field has no default');
+  assert.equal(fieldDefault(config, 'options'), undefined, 'a structure is not printed');
+  assert.equal(fieldDefault(config, 'missing'), undefined);
+  assert.equal(fieldDefault(config.refine(() => true), 'steps'), 800, 'a refined object keeps its shape');
+  assert.equal(describeWithDefault('updates', config, 'steps'), 'updates (default 800)');
+  assert.equal(describeWithDefault('updates (default 8/10 of it)', config, 'steps'), 'updates (default 8/10 of it)');
+  assert.equal(describeWithDefault('a count', config, 'given'), 'a count');
 });
