@@ -34,12 +34,12 @@ export interface ExtractArgs {
   readonly backend?: string | undefined;
 }
 
-/** Config field -> the flag that sets it, so a bad value is reported under the flag's name. */
 /** An option's help with the schema's default for its field (never a literal that drifts). */
 function withDefault(description: string, field: string): string {
   return describeWithDefault(description, extractConfigSchema, field);
 }
 
+/** Config field -> the flag that sets it, so a bad value is reported under the flag's name. */
 const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
   victim: '--victim',
   queries: '--queries',
