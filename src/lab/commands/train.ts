@@ -7,7 +7,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { ALGORITHMS } from '../../../agents/registry/algorithms.ts';
 import type { Algorithm } from '../../../agents/training/algorithm.ts';
 import { UserError } from '../../core/errors.ts';
-import { describeWithDefault } from '../../core/validation.ts';
+import { withAlgorithmFlags } from './algorithmFlags.ts';
 import { runTrain, type TrainArgs } from './trainRun.ts';
 
 const names = ALGORITHMS.map((algorithm) => algorithm.name).join(', ');
@@ -29,9 +29,7 @@ function subcommand(algorithm: Algorithm): CommandModule<object, TrainArgs> {
     command: algorithm.name,
     describe: algorithm.description,
     builder: (yargs: Argv) => {
-      let built = commonFlags(yargs).strict();
-      for (const flag of algorithm.flags) built = built.option(flag.name, { type: flag.type, describe: `${describeWithDefault(flag.description, algorithm.schema, flag.field)} (config ${flag.field})` });
-      return built as unknown as Argv<TrainArgs>;
+      return withAlgorithmFlags(commonFlags(yargs).strict(), algorithm) as unknown as Argv<TrainArgs>;
     },
     handler: (args) => runTrain(algorithm, args),
   };

@@ -9,29 +9,16 @@ import { FieldError, FileError } from '../../core/errors.ts';
 import { parseBackendChoice } from '../../core/tensor/backend.ts';
 import type { Algorithm } from '../../../agents/training/algorithm.ts';
 import { checkTrainingOut } from '../../../agents/training/harness.ts';
-import { initBackendFromFlag, integer, positiveInteger, withFlagNames } from './checks.ts';
+import { applyAlgorithmFlags, flagsOfAlgorithmFields } from './algorithmFlags.ts';
+import { initBackendFromFlag, withFlagNames } from './checks.ts';
 import { layeredTrainConfig, type TrainRunArgs } from './trainConfig.ts';
 import { defenseOptionsFor } from '../defense/forConfig.ts';
 
 export type TrainArgs = TrainRunArgs & Readonly<Record<string, unknown>>;
 
-/** Sets `value` at a dotted path, creating objects on the way ('envOptions.game.pointsToWin'). */
-function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
-  const parts = path.split('.');
-  let node = target;
-  for (const part of parts.slice(0, -1)) {
-    const next = node[part];
-    const child = typeof next === 'object' && next !== null && !Array.isArray(next) ? { ...(next as Record<string, unknown>) } : {};
-    node[part] = child;
-    node = child;
-  }
-  node[parts.at(-1) as string] = value;
-}
-
 /** Field -> flag for every flag the command has (common ones and the entry's own). */
 export function flagsOfFields(algorithm: Algorithm): Record<string, string> {
-  const map: Record<string, string> = { out: '--out', resume: '--resume', force: '--force', totalSteps: '--steps', seed: '--seed', env: '--env' };
-  for (const flag of algorithm.flags) map[flag.field] = `--${flag.name}`;
+  const map: Record<string, string> = { out: '--out', resume: '--resume', force: '--force', totalSteps: '--steps', seed: '--seed', env: '--env', ...flagsOfAlgorithmFields(algorithm) };
   if (algorithm.backendField !== undefined) map[algorithm.backendField] = '--backend';
   return map;
 }
@@ -49,13 +36,7 @@ export async function runTrain(algorithm: Algorithm, args: TrainArgs): Promise<v
       }
     };
     const layered = layeredTrainConfig(args, recorded);
-    for (const flag of algorithm.flags) {
-      let value = args[flag.name];
-      if (value === undefined) continue;
-      if (flag.type === 'number' && flag.integer === 'positive') value = positiveInteger(flag.name, value as number);
-      if (flag.type === 'number' && flag.integer === 'any') value = integer(flag.name, value as number);
-      setPath(layered, flag.field, value);
-    }
+    applyAlgorithmFlags(algorithm, args, layered);
     if (algorithm.backendField !== undefined && args.backend !== undefined) layered[algorithm.backendField] = parseBackendChoice(args.backend, '--backend');
     const config = parseStrict(algorithm.schema, layered, args.config ?? `${algorithm.name} config`);
     // Every output path is checked before the backend starts or anything is created.

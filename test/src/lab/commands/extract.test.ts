@@ -22,7 +22,7 @@ test('bad flag values are named by their flags', async () => {
   await rejects({ queries: 0 }, /^--queries: /);
   await rejects({ queries: 5, rounds: 10 }, /^--queries: must be at least rounds/);
   await rejects({ lambda: 2 }, /^--lambda: /);
-  await rejects({ jacobianFraction: -0.5 }, /^--jacobian-fraction: /);
+  await rejects({ 'jacobian-fraction': -0.5 }, /^--jacobian-fraction: /);
   await rejects({ architecture: 'resnet' }, /^--architecture: /);
 });
 

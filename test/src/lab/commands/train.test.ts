@@ -29,6 +29,17 @@ test('advgym extract --help shows the schema defaults', async () => {
   assert.match(help, /substitute net: dqn2013, nature2015, patch6 \(default dqn2013\)/);
 });
 
+test('advgym extract and train extract take the same extraction flags (declared once, in the registry)', async () => {
+  const extract = ALGORITHMS.find((algorithm) => algorithm.name === 'extract');
+  assert.ok(extract !== undefined && extract.flags.length >= 10, 'the extract entry lists its flags');
+  const standalone = await helpOf(extractCommand as CommandModule<object, never>, ['extract', '--help']);
+  const viaTrain = await helpOf(trainCommand as CommandModule<object, never>, ['train', 'extract', '--help']);
+  for (const flag of extract.flags) {
+    assert.ok(standalone.includes(`--${flag.name} `), `advgym extract --${flag.name}`);
+    assert.ok(viaTrain.includes(`--${flag.name} `), `advgym train extract --${flag.name}`);
+  }
+});
+
 test('no registered flag writes a plain numeric default by hand (the help adds the schema one)', () => {
   const handWritten = /\(default -?[\d.]+(?:e-?\d+)?[,;)]/;
   assert.ok(handWritten.test('rounds (default 10)') && !handWritten.test('step (default 8/255)'), 'the rule itself');
