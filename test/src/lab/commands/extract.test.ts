@@ -24,6 +24,8 @@ test('bad flag values are named by their flags', async () => {
   await rejects({ lambda: 2 }, /^--lambda: /);
   await rejects({ 'jacobian-fraction': -0.5 }, /^--jacobian-fraction: /);
   await rejects({ architecture: 'resnet' }, /^--architecture: /);
+  await rejects({ 'eval-episodes': 1.5 }, /^--eval-episodes: must be an integer/);
+  await rejects({ 'batch-size': 0 }, /^--batch-size: must be a positive integer/);
 });
 
 test('a victim folder that does not exist is named, before anything is written', async () => {
